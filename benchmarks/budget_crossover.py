@@ -23,6 +23,11 @@ p.add_argument("--eval-every", type=int, default=1000)
 p.add_argument("--dropout", type=float, default=0.1)
 p.add_argument("--orders", default="5,6,7,8,9,10")
 a = p.parse_args()
+if a.eval_every <= 0 or a.steps <= 0 or a.steps % a.eval_every: p.error(f"--steps ({a.steps}) must be a positive multiple of --eval-every ({a.eval_every})")
+if not 0 <= a.dropout < 1: p.error(f"--dropout must be in [0, 1), not {a.dropout}")
+try: orders = [int(n) for n in a.orders.split(",")]
+except ValueError: p.error(f"--orders takes comma-separated integers such as 5,6,7, not {a.orders!r}")
+if min(orders) < 1: p.error(f"--orders must be at least 1, not {a.orders!r}")
 
 import keras
 from lmbook.corpora import load_corpus
@@ -46,7 +51,7 @@ print(f"{len(train_ids):,} training characters; validation: {n_val:,} windows of
 parts = np.split(train_ids, np.flatnonzero(train_ids == tok.eos_id) + 1)
 lines = [tok.vocab.to_tokens(q[q != tok.eos_id]) for q in parts if len(q)]
 kn_nll = {}
-for order in map(int, a.orders.split(",")):
+for order in orders:
     t0 = time.time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # characters: too few types seen once or twice for order 1's discounts

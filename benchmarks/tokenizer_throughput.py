@@ -33,9 +33,6 @@ PRESPLIT = "tokenizers GPT-2 pre-split only (no BPE)"  # the floor under any byt
 CORPORA = {"en": "enwiki-sample", "zh": "peoples-daily-1998"}
 
 
-def mb(lines) -> float: return sum(len(s.encode("utf-8")) for s in lines) / 1e6
-
-
 def best_time(fn, repeats: int, setup=lambda: None) -> tuple[float, float]:
     "(wall, CPU) seconds of the fastest of `repeats` calls `fn(setup())` (the least disturbed run on a shared machine); `setup` is not timed."
     best = (math.inf, math.inf)
@@ -61,7 +58,7 @@ def text_tokenizers() -> tuple[dict, str]:
 
 
 def measure(lang: str, args) -> dict:
-    "{tokenizer: (MB/s wall, MB per CPU-second)} on one corpus's held-out lines."
+    "{tokenizer: (MB/s wall, MB per CPU-second)} on the first `args.mb` MB of one corpus's lines (train, valid, test)."
     corpus = load_corpus(CORPORA[lang])
     lines, size = [], 0
     for s in (s for split in ("train", "valid", "test") for s in corpus.lines(split)):
@@ -101,7 +98,9 @@ def main(argv=None) -> int:
     p.add_argument("--mb", type=float, default=3.1, help="MB of each corpus to tokenize, from its first line (3.1: all of enwiki-sample)")
     p.add_argument("--langs", default="en,zh", help="which corpora: en (the Wikipedia sample, required by the target), zh")
     args = p.parse_args(argv)
+    if args.mb <= 0: p.error(f"--mb must be positive, not {args.mb}")
     langs = [l for l in args.langs.split(",") if l]
+    if set(langs) - set(CORPORA): p.error(f"--langs takes {','.join(CORPORA)}, not {args.langs!r}")
     if "en" not in langs: p.error("--langs must include en: the target is measured on the Wikipedia sample")
     results = {lang: measure(lang, args) for lang in langs}
     _, note = text_tokenizers()
