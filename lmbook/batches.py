@@ -8,6 +8,7 @@ Docs: https://lmbook.github.io/lmbook/batches.html.md"""
 from __future__ import annotations
 
 import os
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from itertools import chain
@@ -21,96 +22,131 @@ import tensorflow as tf
 __all__ = ['num_windows', 'lm_windows', 'line_source', 'encode_lines', 'stream_windows', 'lm_dataset']
 
 # %% ../nbs/04e_batches.ipynb #e16d1dd9
-def num_windows(n_tokens: int,  # length of the token stream
-                seq_len: int,  # T, tokens per input
-                stride: int,  # distance between window starts
-               ) -> int:  # how many full windows of `seq_len + 1` tokens fit
+def num_windows(
+    n_tokens: int,  # length of the token stream
+    seq_len: int,  # T, tokens per input
+    stride: int,  # distance between window starts
+) -> int:  # how many full windows of `seq_len + 1` tokens fit
     "Number of `(x, y)` windows a stream of `n_tokens` ids gives."
     return 0 if n_tokens < seq_len + 1 else (n_tokens - seq_len - 1) // stride + 1
 
-def lm_windows(ids: Sequence[int],  # the token stream
-               seq_len: int,  # T, tokens per input
-               stride: int | None = None,  # distance between window starts (default `seq_len`)
-              ) -> tuple[np.ndarray, np.ndarray]:  # x, y of shape (N, T); y is x shifted by one
+
+def lm_windows(
+    ids: Sequence[int],  # the token stream
+    seq_len: int,  # T, tokens per input
+    stride: int | None = None,  # distance between window starts (default `seq_len`)
+) -> tuple[np.ndarray, np.ndarray]:  # x, y of shape (N, T); y is x shifted by one
     "All next-token windows of `ids`, in order, as NumPy arrays (the reference for `lm_dataset`)."
     ids, stride = np.asarray(ids, dtype=np.int32), stride or seq_len
     w = np.lib.stride_tricks.sliding_window_view(ids, seq_len + 1)[::stride]  # (N, T+1)
     return w[:, :-1], w[:, 1:]
 
 # %% ../nbs/04e_batches.ipynb #dff9e82b
-def line_source(lines,  # a text file path, a function returning an iterable of lines, or a list/tuple of lines
-               ) -> Callable[[], Iterable[str]]:  # a function that returns a fresh iterable of lines at each call
+def line_source(
+    lines,  # a text file path, a function returning an iterable of lines, or a list/tuple of lines
+) -> Callable[[], Iterable[str]]:  # a function that returns a fresh iterable of lines at each call
     "Normalise the ways a corpus can be given into a re-callable source of lines."
     if isinstance(lines, (str, os.PathLike)):
         path = Path(lines)
-        if not path.is_file(): raise FileNotFoundError(f"No text file at {path}; to pass text itself, pass a list of lines, e.g. text.splitlines().")
-        def read():
-            with open(path, encoding="utf-8") as f: yield from (l.rstrip("\n") for l in f)
-        return read
-    if callable(lines): return lines
-    if isinstance(lines, (list, tuple)): return lambda: lines
-    raise ValueError(f"Cannot read lines from a {type(lines).__name__}: pass a path, a list of lines, or a function "
-                     "that returns a fresh iterator on each call (e.g. `lambda: corpus.lines('train')`), since every epoch reads the corpus again.")
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"No text file at {path}; to pass text itself, pass a list of lines, e.g. text.splitlines()."
+            )
 
-def encode_lines(lines: Iterable[str],  # the text, one line at a time
-                 tokenizer,  # anything with `encode(str) -> list[int]`
-                 eos_id: int | None = None,  # id appended after each line (None: nothing)
-                ) -> Iterator[np.ndarray]:  # one int32 array of ids per line
+        def read():
+            with open(path, encoding="utf-8") as f:
+                yield from (l.rstrip("\n") for l in f)
+
+        return read
+    if callable(lines):
+        return lines
+    if isinstance(lines, (list, tuple)):
+        return lambda: lines
+    raise ValueError(
+        f"Cannot read lines from a {type(lines).__name__}: pass a path, a list of lines, or a function "
+        "that returns a fresh iterator on each call (e.g. `lambda: corpus.lines('train')`), since every epoch reads the corpus again."
+    )
+
+
+def encode_lines(
+    lines: Iterable[str],  # the text, one line at a time
+    tokenizer,  # anything with `encode(str) -> list[int]`
+    eos_id: int | None = None,  # id appended after each line (None: nothing)
+) -> Iterator[np.ndarray]:  # one int32 array of ids per line
     "Encode lines lazily, appending `eos_id` after each."
     tail = [] if eos_id is None else [eos_id]
-    for line in lines: yield np.asarray(tokenizer.encode(line) + tail, dtype=np.int32)
+    for line in lines:
+        yield np.asarray(tokenizer.encode(line) + tail, dtype=np.int32)
 
 # %% ../nbs/04e_batches.ipynb #ea42e658
-def stream_windows(chunks: Iterable[np.ndarray],  # the token stream, in pieces of any size
-                   seq_len: int,  # T, tokens per input
-                   stride: int | None = None,  # distance between window starts (default `seq_len`)
-                   chunk_tokens: int = 1 << 14,  # gather at least this many ids before cutting windows
-                  ) -> Iterator[np.ndarray]:  # blocks of windows, each (k, T+1), in stream order
+def stream_windows(
+    chunks: Iterable[np.ndarray],  # the token stream, in pieces of any size
+    seq_len: int,  # T, tokens per input
+    stride: int | None = None,  # distance between window starts (default `seq_len`)
+    chunk_tokens: int = 1 << 14,  # gather at least this many ids before cutting windows
+) -> Iterator[np.ndarray]:  # blocks of windows, each (k, T+1), in stream order
     "Cut the windows of a stream of id arrays, holding only about `chunk_tokens` ids at a time."
     stride = stride or seq_len
     buf, pending, n_pending = np.zeros(0, np.int32), [], 0
     skip = 0  # ids to drop before the next window starts (only when stride > seq_len + 1)
     for piece in chain(chunks, [None]):  # None: the stream has ended, cut what is left
         if piece is not None:
-            pending.append(piece); n_pending += len(piece)
-            if n_pending < chunk_tokens: continue
-        buf = np.concatenate([buf, *pending]); pending, n_pending = [], 0
-        drop = min(skip, len(buf)); buf, skip = buf[drop:], skip - drop
+            pending.append(piece)
+            n_pending += len(piece)
+            if n_pending < chunk_tokens:
+                continue
+        buf = np.concatenate([buf, *pending])
+        pending, n_pending = [], 0
+        drop = min(skip, len(buf))
+        buf, skip = buf[drop:], skip - drop
         n = num_windows(len(buf), seq_len, stride)
-        if n == 0: continue
+        if n == 0:
+            continue
         yield np.lib.stride_tricks.sliding_window_view(buf, seq_len + 1)[::stride][:n].copy()  # (n, T+1)
-        skip, buf = max(0, n * stride - len(buf)), buf[n * stride:]
+        skip, buf = max(0, n * stride - len(buf)), buf[n * stride :]
 
 # %% ../nbs/04e_batches.ipynb #8080fe6f
 def _check_windows(n_tokens: int, seq_len: int, stride: int, batch_size: int, drop_remainder: bool):
     "Fail clearly when the corpus cannot fill one window (or one batch, with `drop_remainder`)."
     if n_tokens < seq_len + 1:
-        raise ValueError(f"The corpus has {n_tokens} tokens, shorter than one window of seq_len + 1 = {seq_len + 1}; "
-                         "give more text or a smaller seq_len.")
+        raise ValueError(
+            f"The corpus has {n_tokens} tokens, shorter than one window of seq_len + 1 = {seq_len + 1}; "
+            "give more text or a smaller seq_len."
+        )
     n = num_windows(n_tokens, seq_len, stride)
     if drop_remainder and n < batch_size:
-        raise ValueError(f"The corpus gives {n} windows (seq_len={seq_len}, stride={stride}), fewer than batch_size={batch_size}, "
-                         "so drop_remainder=True would leave no batch; use a smaller batch_size or stride, or drop_remainder=False.")
+        raise ValueError(
+            f"The corpus gives {n} windows (seq_len={seq_len}, stride={stride}), fewer than batch_size={batch_size}, "
+            "so drop_remainder=True would leave no batch; use a smaller batch_size or stride, or drop_remainder=False."
+        )
+
 
 def _check_sizes(**sizes):
     for k, v in sizes.items():
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1: raise ValueError(f"{k} must be a positive integer, got {v!r}.")
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+            raise ValueError(f"{k} must be a positive integer, got {v!r}.")
+
 
 def _as_ids(source) -> np.ndarray:
     "`source` as a 1-D int32 array of token ids, or a clear error."
     ids = np.asarray(source)
     if ids.ndim != 1 or (ids.size and not np.issubdtype(ids.dtype, np.integer)):
-        raise ValueError(f"Without a tokenizer, source must be a 1-D sequence of integer ids (got shape {ids.shape}, dtype {ids.dtype}); "
-                         "pass tokenizer=... to encode text.")
+        raise ValueError(
+            f"Without a tokenizer, source must be a 1-D sequence of integer ids (got shape {ids.shape}, dtype {ids.dtype}); "
+            "pass tokenizer=... to encode text."
+        )
     return ids.astype(np.int32)
+
 
 def _count_head(lines: Callable, tokenizer, eos_id, need: int) -> int:
     "Number of ids at the start of the stream, counting only up to `need` (reads no further)."
     n = 0
     for c in encode_lines(lines(), tokenizer, eos_id):
         n += len(c)
-        if n >= need: break
+        if n >= need:
+            break
     return n
+
 
 @tf.autograph.experimental.do_not_convert
 def _xy(w):  # (B, T+1) -> x (B, T), y (B, T)
@@ -123,42 +159,57 @@ def _memory_dataset(ids: np.ndarray, seq_len, stride, batch_size, shuffle, seed,
     ids_t = tf.constant(ids, dtype=tf.int32)  # (N,)
     offsets = tf.range(seq_len + 1, dtype=tf.int64)  # (T+1,)
     ds = tf.data.Dataset.range(n)
-    if shuffle: ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True)
+    if shuffle:
+        ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)  # (B,) window numbers
-    gather = tf.autograph.experimental.do_not_convert(lambda i: tf.gather(ids_t, i[:, None] * stride + offsets))  # (B,) -> (B, T+1)
+    gather = tf.autograph.experimental.do_not_convert(
+        lambda i: tf.gather(ids_t, i[:, None] * stride + offsets)
+    )  # (B,) -> (B, T+1)
     return ds.map(gather, num_parallel_calls=tf.data.AUTOTUNE)
 
-def _stream_dataset(lines: Callable, tokenizer, seq_len, stride, batch_size, shuffle, seed, drop_remainder, shuffle_buffer, eos_id) -> tf.data.Dataset:
+
+def _stream_dataset(
+    lines: Callable, tokenizer, seq_len, stride, batch_size, shuffle, seed, drop_remainder, shuffle_buffer, eos_id
+) -> tf.data.Dataset:
     "Windows cut from lines encoded lazily on every pass; a bounded buffer shuffles them."
     gen = lambda: stream_windows(encode_lines(lines(), tokenizer, eos_id), seq_len, stride)
     ds = tf.data.Dataset.from_generator(gen, output_signature=tf.TensorSpec((None, seq_len + 1), tf.int32)).unbatch()
-    if shuffle: ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
+    if shuffle:
+        ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
     return ds.batch(batch_size, drop_remainder=drop_remainder)  # (B, T+1)
 
 # %% ../nbs/04e_batches.ipynb #6367c5f7
-def lm_dataset(source,  # token ids (when `tokenizer` is None), or lines: a text file path, a list of lines, or a function returning lines
-               tokenizer=None,  # anything with `encode(str) -> list[int]`; None when `source` is already ids
-               seq_len: int = 64,  # T, tokens per input
-               stride: int | None = None,  # distance between window starts (default `seq_len`: inputs do not overlap)
-               batch_size: int = 32,  # B, windows per batch
-               shuffle: bool = True,  # shuffle windows (with `seed`; a new order each epoch)
-               seed: int = 0,  # shuffle seed: the same seed gives the same order
-               drop_remainder: bool = True,  # drop a last, smaller batch (so every batch is (B, T))
-               streaming: bool = False,  # encode lines lazily on each pass instead of holding all ids in memory
-               shuffle_buffer: int = 10_000,  # windows held for shuffling when streaming
-               eos_id: int | None = None,  # id appended after each line (e.g. `tokenizer.eos_id`)
-              ) -> tf.data.Dataset:  # batches (x, y), each int32 (B, T); y is x shifted by one token
+def lm_dataset(
+    source,  # token ids (when `tokenizer` is None), or lines: a text file path, a list of lines, or a function returning lines
+    tokenizer=None,  # anything with `encode(str) -> list[int]`; None when `source` is already ids
+    seq_len: int = 64,  # T, tokens per input
+    stride: int | None = None,  # distance between window starts (default `seq_len`: inputs do not overlap)
+    batch_size: int = 32,  # B, windows per batch
+    shuffle: bool = True,  # shuffle windows (with `seed`; a new order each epoch)
+    seed: int = 0,  # shuffle seed: the same seed gives the same order
+    drop_remainder: bool = True,  # drop a last, smaller batch (so every batch is (B, T))
+    streaming: bool = False,  # encode lines lazily on each pass instead of holding all ids in memory
+    shuffle_buffer: int = 10_000,  # windows held for shuffling when streaming
+    eos_id: int | None = None,  # id appended after each line (e.g. `tokenizer.eos_id`)
+) -> tf.data.Dataset:  # batches (x, y), each int32 (B, T); y is x shifted by one token
     "A `tf.data` pipeline of next-token windows: (x, y) batches from ids in memory or from lines streamed and encoded lazily."
     stride = stride or seq_len
     _check_sizes(seq_len=seq_len, stride=stride, batch_size=batch_size, shuffle_buffer=shuffle_buffer)
     if streaming:
-        if tokenizer is None: raise ValueError("streaming=True reads and encodes lines, so it needs a tokenizer; pass tokenizer=...")
+        if tokenizer is None:
+            raise ValueError("streaming=True reads and encodes lines, so it needs a tokenizer; pass tokenizer=...")
         lines = line_source(source)
         need = (batch_size - 1) * stride + seq_len + 1 if drop_remainder else seq_len + 1
         _check_windows(_count_head(lines, tokenizer, eos_id, need), seq_len, stride, batch_size, drop_remainder)
-        ds = _stream_dataset(lines, tokenizer, seq_len, stride, batch_size, shuffle, seed, drop_remainder, shuffle_buffer, eos_id)
+        ds = _stream_dataset(
+            lines, tokenizer, seq_len, stride, batch_size, shuffle, seed, drop_remainder, shuffle_buffer, eos_id
+        )
     else:
-        ids = _as_ids(source) if tokenizer is None else np.concatenate([np.zeros(0, np.int32), *encode_lines(line_source(source)(), tokenizer, eos_id)])
+        ids = (
+            _as_ids(source)
+            if tokenizer is None
+            else np.concatenate([np.zeros(0, np.int32), *encode_lines(line_source(source)(), tokenizer, eos_id)])
+        )
         _check_windows(len(ids), seq_len, stride, batch_size, drop_remainder)
         ds = _memory_dataset(ids, seq_len, stride, batch_size, shuffle, seed, drop_remainder)
     return ds.map(_xy, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)  # x, y: (B, T)

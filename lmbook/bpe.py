@@ -22,15 +22,19 @@ __all__ = ['GPT2_PATTERN', 'BPE_FORMAT', 'BPE_FORMAT_VERSION', 'KINDS', 'gpt2_sp
            'pair_counts', 'merge_pair', 'BPETokenizer', 'SubwordTokenizer', 'hf_merges', 'tokenizer_stats']
 
 # %% ../nbs/04d_subwords.ipynb #17f3e976
-GPT2_PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""  # GPT-2's pre-split rule
+GPT2_PATTERN = (
+    r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""  # GPT-2's pre-split rule
+)
 _WHITE_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"  # Unicode White_Space
+
 
 def _category_class(major: str) -> str:
     "The inside of a `re` character class matching every code point whose Unicode category starts with `major`."
     ranges, start = [], None
     for cp in range(sys.maxunicode + 2):
         inside = cp <= sys.maxunicode and unicodedata.category(chr(cp))[0] == major
-        if inside and start is None: start = cp
+        if inside and start is None:
+            start = cp
         elif not inside and start is not None:
             ranges.append(re.escape(chr(start)) + (f"-{re.escape(chr(cp - 1))}" if cp - 1 > start else ""))
             start = None
@@ -43,8 +47,10 @@ def _gpt2_regex() -> re.Pattern:
     L, N, S = _category_class("L"), _category_class("N"), _WHITE_SPACE
     return re.compile(rf"'s|'t|'re|'ve|'m|'ll|'d| ?[{L}]+| ?[{N}]+| ?[^{S}{L}{N}]+|[{S}]+(?![^{S}])|[{S}]+")
 
-def gpt2_split(text: str,  # any text
-              ) -> list[str]:  # its pieces, in order; joined they give `text` back
+
+def gpt2_split(
+    text: str,  # any text
+) -> list[str]:  # its pieces, in order; joined they give `text` back
     "Cut `text` into the pieces GPT-2 learns merges within (words with their leading space, numbers, punctuation, whitespace)."
     return _gpt2_regex().findall(text)
 
@@ -56,78 +62,102 @@ def bytes_to_unicode() -> dict[int, str]:  # byte value -> its printable stand-i
     others = [b for b in range(256) if b not in printable]
     return {**{b: chr(b) for b in printable}, **{b: chr(256 + i) for i, b in enumerate(others)}}
 
-def bytes_to_unicode_str(s: str | bytes,  # text (encoded as UTF-8) or bytes
-                        ) -> str:  # the bytes written with their stand-in characters
+
+def bytes_to_unicode_str(
+    s: str | bytes,  # text (encoded as UTF-8) or bytes
+) -> str:  # the bytes written with their stand-in characters
     "Write the UTF-8 bytes of `s` with GPT-2's printable stand-ins, as `tokenizers` shows byte-level tokens."
     data = s.encode("utf-8") if isinstance(s, str) else s
     return "".join(bytes_to_unicode()[b] for b in data)
 
 # %% ../nbs/04d_subwords.ipynb #9064b9ba
-def pair_counts(ids: Sequence[int],  # token ids
-                counts: dict | None = None,  # a dict to add to (a new one if None)
-                weight: int = 1,  # what each occurrence adds (how often this sequence occurs)
-               ) -> dict:  # (left id, right id) -> count
+def pair_counts(
+    ids: Sequence[int],  # token ids
+    counts: dict | None = None,  # a dict to add to (a new one if None)
+    weight: int = 1,  # what each occurrence adds (how often this sequence occurs)
+) -> dict:  # (left id, right id) -> count
     "Count the adjacent pairs in `ids`, overlaps included."
     counts = {} if counts is None else counts
-    for pair in zip(ids, ids[1:]): counts[pair] = counts.get(pair, 0) + weight
+    for pair in zip(ids, ids[1:]):
+        counts[pair] = counts.get(pair, 0) + weight
     return counts
 
-def merge_pair(ids: Sequence[int],  # token ids
-               pair: tuple[int, int],  # the pair to replace
-               new_id: int,  # the id that replaces it
-              ) -> list[int]:  # `ids` with every occurrence of `pair`, left to right, replaced by `new_id`
+
+def merge_pair(
+    ids: Sequence[int],  # token ids
+    pair: tuple[int, int],  # the pair to replace
+    new_id: int,  # the id that replaces it
+) -> list[int]:  # `ids` with every occurrence of `pair`, left to right, replaced by `new_id`
     "Replace each occurrence of `pair` in `ids` by `new_id`, scanning left to right (no overlaps)."
     out, i = [], 0
     while i < len(ids):
-        if i + 1 < len(ids) and (ids[i], ids[i + 1]) == pair: out.append(new_id); i += 2
-        else: out.append(ids[i]); i += 1
+        if i + 1 < len(ids) and (ids[i], ids[i + 1]) == pair:
+            out.append(new_id)
+            i += 2
+        else:
+            out.append(ids[i])
+            i += 1
     return out
 
 # %% ../nbs/04d_subwords.ipynb #d428d342
 class BPETokenizer:
     "Byte-level BPE written for reading: GPT-2's pre-split, then merges learned by counting adjacent pairs."
-    def __init__(self,
-                 merges: Sequence[tuple[int, int]] = (),  # learned merges in order; merge i makes id 256 + i
-                ):
+
+    def __init__(
+        self,
+        merges: Sequence[tuple[int, int]] = (),  # learned merges in order; merge i makes id 256 + i
+    ):
         self.merges = [tuple(int(i) for i in m) for m in merges]
         self.vocab = {i: bytes([i]) for i in range(256)}  # id -> the bytes it stands for
         self.merge_ids = {}  # (left id, right id) -> the id the merge makes
         for new_id, (left, right) in enumerate(self.merges, start=256):
             if not (0 <= left < new_id and 0 <= right < new_id):
-                raise ValueError(f"Merge {new_id - 256} joins ids ({left}, {right}); a merge may only join ids made before it (< {new_id}).")
+                raise ValueError(
+                    f"Merge {new_id - 256} joins ids ({left}, {right}); a merge may only join ids made before it (< {new_id})."
+                )
             self.merge_ids[(left, right)] = new_id
             self.vocab[new_id] = self.vocab[left] + self.vocab[right]
 
     @property
-    def vocab_size(self) -> int: return 256 + len(self.merges)  # number of distinct ids
-    def __repr__(self): return f"BPETokenizer(vocab_size={self.vocab_size})"
+    def vocab_size(self) -> int:
+        return 256 + len(self.merges)  # number of distinct ids
+
+    def __repr__(self):
+        return f"BPETokenizer(vocab_size={self.vocab_size})"
 
 # %% ../nbs/04d_subwords.ipynb #20d7f925
 def _tie_key(rule: str):
     "Key for pairs of equal count; the smallest key wins."
-    if rule == "bytes": return lambda pair: pair
-    if rule != "gpt2": raise ValueError(f"tie_break must be 'bytes' or 'gpt2', not {rule!r}.")
+    if rule == "bytes":
+        return lambda pair: pair
+    if rule != "gpt2":
+        raise ValueError(f"tie_break must be 'bytes' or 'gpt2', not {rule!r}.")
     order = sorted(range(256), key=bytes_to_unicode().get)  # bytes in the order of their stand-in characters
     rank = {b: r for r, b in enumerate(order)}
     return lambda pair: (rank.get(pair[0], pair[0]), rank.get(pair[1], pair[1]))  # merged ids keep their id
 
 # %% ../nbs/04d_subwords.ipynb #8ed61ab7
 @patch
-def train(self: BPETokenizer,
-          text: str,  # the training text
-          vocab_size: int,  # target number of ids (256 bytes + the merges to learn)
-          tie_break: str = "bytes",  # how equal counts are ordered: "bytes" or "gpt2" (as `tokenizers`)
-         ) -> BPETokenizer:  # self, with `vocab_size - 256` merges (fewer if the text runs out of pairs)
+def train(
+    self: BPETokenizer,
+    text: str,  # the training text
+    vocab_size: int,  # target number of ids (256 bytes + the merges to learn)
+    tie_break: str = "bytes",  # how equal counts are ordered: "bytes" or "gpt2" (as `tokenizers`)
+) -> BPETokenizer:  # self, with `vocab_size - 256` merges (fewer if the text runs out of pairs)
     "Learn merges from `text`: repeatedly merge the most frequent adjacent pair within the pre-split pieces."
-    if not isinstance(text, str) or not text: raise ValueError("train needs a non-empty str of training text.")
-    if vocab_size < 256: raise ValueError(f"vocab_size must be at least 256 (the byte values), not {vocab_size}.")
+    if not isinstance(text, str) or not text:
+        raise ValueError("train needs a non-empty str of training text.")
+    if vocab_size < 256:
+        raise ValueError(f"vocab_size must be at least 256 (the byte values), not {vocab_size}.")
     key, merges = _tie_key(tie_break), []
     pieces = Counter(gpt2_split(text))  # each distinct piece once, with how often it occurs
     words, weights = [list(p.encode("utf-8")) for p in pieces], list(pieces.values())
     for new_id in range(256, vocab_size):
         counts = {}
-        for ids, w in zip(words, weights): pair_counts(ids, counts, w)
-        if not counts: break  # every piece is a single token: nothing left to merge
+        for ids, w in zip(words, weights):
+            pair_counts(ids, counts, w)
+        if not counts:
+            break  # every piece is a single token: nothing left to merge
         pair = min(counts, key=lambda p: (-counts[p], key(p)))  # most frequent; ties go to the smallest key
         words = [merge_pair(ids, pair, new_id) if pair[0] in ids else ids for ids in words]  # (skip pieces without it)
         merges.append(pair)
@@ -142,78 +172,114 @@ def _encode_piece(self: BPETokenizer, data: bytes) -> list[int]:
     while len(ids) >= 2:
         counts = pair_counts(ids)
         pair = min(counts, key=lambda p: self.merge_ids.get(p, math.inf))  # learned earliest = smallest id
-        if pair not in self.merge_ids: break
+        if pair not in self.merge_ids:
+            break
         ids = merge_pair(ids, pair, self.merge_ids[pair])
     return ids
 
+
 @patch
-def encode(self: BPETokenizer,
-           text: str,  # any text
-          ) -> list[int]:  # token ids
+def encode(
+    self: BPETokenizer,
+    text: str,  # any text
+) -> list[int]:  # token ids
     "Token ids of `text`: pre-split, then merge bytes within each piece."
-    if not isinstance(text, str): raise ValueError(f"encode takes a str, not {type(text).__name__}.")
+    if not isinstance(text, str):
+        raise ValueError(f"encode takes a str, not {type(text).__name__}.")
     return [i for piece in gpt2_split(text) for i in self._encode_piece(piece.encode("utf-8"))]
 
 # %% ../nbs/04d_subwords.ipynb #99c22d94
 @patch
-def decode(self: BPETokenizer,
-           ids: Iterable[int],  # token ids
-          ) -> str:  # the text (bytes that are not valid UTF-8 show as U+FFFD)
+def decode(
+    self: BPETokenizer,
+    ids: Iterable[int],  # token ids
+) -> str:  # the text (bytes that are not valid UTF-8 show as U+FFFD)
     "Text of `ids`: join their bytes and decode as UTF-8."
     ids = [int(i) for i in ids]
     bad = [i for i in ids if i not in self.vocab]
-    if bad: raise ValueError(f"ids {bad[:5]} are not in this tokenizer (ids run from 0 to {self.vocab_size - 1}).")
+    if bad:
+        raise ValueError(f"ids {bad[:5]} are not in this tokenizer (ids run from 0 to {self.vocab_size - 1}).")
     return b"".join(self.vocab[i] for i in ids).decode("utf-8", errors="replace")
 
 # %% ../nbs/04d_subwords.ipynb #a1127335
 BPE_FORMAT, BPE_FORMAT_VERSION = "lmbook-bpe", 1  # written into every saved BPETokenizer
 
+
 @patch
-def save(self: BPETokenizer,
-         path: str | os.PathLike,  # a .json file to write, or an existing folder (then `bpe.json` inside it)
-        ) -> Path:  # the file written
+def save(
+    self: BPETokenizer,
+    path: str | os.PathLike,  # a .json file to write, or an existing folder (then `bpe.json` inside it)
+) -> Path:  # the file written
     "Save the merges as versioned JSON, atomically."
     path = Path(path)
-    if path.is_dir(): path = path / "bpe.json"
-    if not path.parent.is_dir(): raise FileNotFoundError(f"Cannot save to {path}: the folder {path.parent} does not exist; create it first.")
-    d = {"format": BPE_FORMAT, "version": BPE_FORMAT_VERSION, "pattern": GPT2_PATTERN, "merges": [list(m) for m in self.merges]}
+    if path.is_dir():
+        path = path / "bpe.json"
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"Cannot save to {path}: the folder {path.parent} does not exist; create it first.")
+    d = {
+        "format": BPE_FORMAT,
+        "version": BPE_FORMAT_VERSION,
+        "pattern": GPT2_PATTERN,
+        "merges": [list(m) for m in self.merges],
+    }
     _atomic_write_text(path, json.dumps(d))
     return path
 
 # %% ../nbs/04d_subwords.ipynb #4f2dad5e
-def _load_bpe(cls,
-              path: str | os.PathLike,  # a file written by `BPETokenizer.save`, or the folder holding `bpe.json`
-             ) -> BPETokenizer:
+def _load_bpe(
+    cls,
+    path: str | os.PathLike,  # a file written by `BPETokenizer.save`, or the folder holding `bpe.json`
+) -> BPETokenizer:
     "Load a `BPETokenizer` saved with `save`."
     path = Path(path)
-    if path.is_dir(): path = path / "bpe.json"
-    if not path.is_file(): raise FileNotFoundError(f"No BPE file at {path}; write one with `BPETokenizer.save(path)`.")
-    try: d = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e: raise ValueError(f"{path} is not JSON ({e}); pass a file written by `BPETokenizer.save`.") from None
+    if path.is_dir():
+        path = path / "bpe.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"No BPE file at {path}; write one with `BPETokenizer.save(path)`.")
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"{path} is not JSON ({e}); pass a file written by `BPETokenizer.save`.") from None
     if not isinstance(d, dict) or d.get("format") != BPE_FORMAT:
-        raise ValueError(f"{path} is not a saved BPETokenizer (no \"format\": \"{BPE_FORMAT}\"); pass a file written by `BPETokenizer.save`.")
+        raise ValueError(
+            f'{path} is not a saved BPETokenizer (no "format": "{BPE_FORMAT}"); pass a file written by `BPETokenizer.save`.'
+        )
     if not isinstance(d.get("version"), int) or d["version"] > BPE_FORMAT_VERSION:
-        raise ValueError(f"{path} has format version {d.get('version')!r}; this lmbook reads up to {BPE_FORMAT_VERSION}. Upgrade lmbook.")
-    if d.get("pattern") != GPT2_PATTERN: raise ValueError(f"{path} was trained with another pre-split pattern; this BPETokenizer only knows GPT2_PATTERN.")
-    try: return cls(d["merges"])
-    except (KeyError, TypeError, ValueError) as e: raise ValueError(f"{path} has damaged merges ({e}).") from None
+        raise ValueError(
+            f"{path} has format version {d.get('version')!r}; this lmbook reads up to {BPE_FORMAT_VERSION}. Upgrade lmbook."
+        )
+    if d.get("pattern") != GPT2_PATTERN:
+        raise ValueError(
+            f"{path} was trained with another pre-split pattern; this BPETokenizer only knows GPT2_PATTERN."
+        )
+    try:
+        return cls(d["merges"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise ValueError(f"{path} has damaged merges ({e}).") from None
+
 
 BPETokenizer.load = classmethod(_load_bpe)
 
 # %% ../nbs/04d_subwords.ipynb #3c549299
 KINDS = ("bpe", "wordpiece", "unigram")  # the algorithms `SubwordTokenizer.train` offers
 
+
 def _pipeline(kind: str, vocab_size: int, special_tokens: list, min_frequency: int):
     "An untrained `tokenizers.Tokenizer` for `kind`, set up as GPT-2 / BERT / SentencePiece do, and its trainer."
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+
     common = dict(vocab_size=vocab_size, special_tokens=special_tokens, show_progress=False)
     if kind == "bpe":
         tok = Tokenizer(models.BPE())
         tok.pre_tokenizer, tok.decoder = pre_tokenizers.ByteLevel(add_prefix_space=False), decoders.ByteLevel()
-        return tok, trainers.BpeTrainer(**common, min_frequency=min_frequency, initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+        return tok, trainers.BpeTrainer(
+            **common, min_frequency=min_frequency, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        )
     if kind == "wordpiece":
         tok = Tokenizer(models.WordPiece(unk_token=UNK))
-        tok.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True, strip_accents=False, lowercase=False)
+        tok.normalizer = normalizers.BertNormalizer(
+            clean_text=True, handle_chinese_chars=True, strip_accents=False, lowercase=False
+        )
         tok.pre_tokenizer, tok.decoder = pre_tokenizers.BertPreTokenizer(), decoders.WordPiece()
         return tok, trainers.WordPieceTrainer(**common, min_frequency=min_frequency)
     tok = Tokenizer(models.Unigram())
@@ -223,89 +289,120 @@ def _pipeline(kind: str, vocab_size: int, special_tokens: list, min_frequency: i
 # %% ../nbs/04d_subwords.ipynb #47f3c5ff
 class SubwordTokenizer:
     "A trained Hugging Face `tokenizers.Tokenizer` (BPE, WordPiece or Unigram) behind the book's tokenizer contract."
+
     _kinds = {"BPE": "bpe", "WordPiece": "wordpiece", "Unigram": "unigram"}  # model class -> kind
 
-    def __init__(self,
-                 tokenizer,  # a trained `tokenizers.Tokenizer` whose model is BPE, WordPiece or Unigram
-                ):
+    def __init__(
+        self,
+        tokenizer,  # a trained `tokenizers.Tokenizer` whose model is BPE, WordPiece or Unigram
+    ):
         model = type(tokenizer.model).__name__
-        if model not in self._kinds: raise ValueError(f"SubwordTokenizer wraps BPE, WordPiece or Unigram models, not {model}.")
+        if model not in self._kinds:
+            raise ValueError(f"SubwordTokenizer wraps BPE, WordPiece or Unigram models, not {model}.")
         self.tokenizer, self.kind = tokenizer, self._kinds[model]
-        self.pad_id, self.unk_id, self.bos_id, self.eos_id = (tokenizer.token_to_id(t) for t in SPECIALS)  # None if absent
+        self.pad_id, self.unk_id, self.bos_id, self.eos_id = (
+            tokenizer.token_to_id(t) for t in SPECIALS
+        )  # None if absent
 
     @property
-    def vocab_size(self) -> int: return self.tokenizer.get_vocab_size()  # number of distinct ids, specials included
-    def __repr__(self): return f"SubwordTokenizer(kind={self.kind!r}, vocab_size={self.vocab_size})"
+    def vocab_size(self) -> int:
+        return self.tokenizer.get_vocab_size()  # number of distinct ids, specials included
+
+    def __repr__(self):
+        return f"SubwordTokenizer(kind={self.kind!r}, vocab_size={self.vocab_size})"
 
 # %% ../nbs/04d_subwords.ipynb #c81f29f2
-def _train_subword(cls,
-                   lines: Iterable[str],  # training texts, e.g. a corpus's lines (read once)
-                   kind: str = "bpe",  # "bpe", "wordpiece" or "unigram"
-                   vocab_size: int = 8000,  # target number of ids, special tokens included
-                   special_tokens: Sequence[str] = SPECIALS,  # reserved tokens, given the first ids in this order
-                   min_frequency: int = 2,  # bpe and wordpiece: a pair seen fewer times is never merged
-                  ) -> SubwordTokenizer:
+def _train_subword(
+    cls,
+    lines: Iterable[str],  # training texts, e.g. a corpus's lines (read once)
+    kind: str = "bpe",  # "bpe", "wordpiece" or "unigram"
+    vocab_size: int = 8000,  # target number of ids, special tokens included
+    special_tokens: Sequence[str] = SPECIALS,  # reserved tokens, given the first ids in this order
+    min_frequency: int = 2,  # bpe and wordpiece: a pair seen fewer times is never merged
+) -> SubwordTokenizer:
     "Train a `tokenizers` BPE, WordPiece or Unigram tokenizer on `lines`."
-    if isinstance(lines, str): raise ValueError("train takes an iterable of texts (e.g. lines), not one string; wrap it as [text].")
-    if kind not in KINDS: raise ValueError(f"kind must be one of {KINDS}, not {kind!r}.")
+    if isinstance(lines, str):
+        raise ValueError("train takes an iterable of texts (e.g. lines), not one string; wrap it as [text].")
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}.")
     specials = list(special_tokens)
-    if len(set(specials)) != len(specials): raise ValueError(f"special_tokens lists a token twice: {specials}.")
-    if kind != "bpe" and UNK not in specials: raise ValueError(f"{kind} needs {UNK!r} in special_tokens, to stand for characters it never saw.")
+    if len(set(specials)) != len(specials):
+        raise ValueError(f"special_tokens lists a token twice: {specials}.")
+    if kind != "bpe" and UNK not in specials:
+        raise ValueError(f"{kind} needs {UNK!r} in special_tokens, to stand for characters it never saw.")
     least = len(specials) + (256 if kind == "bpe" else 1)
-    if vocab_size < least: raise ValueError(f"vocab_size={vocab_size} is too small for {kind}: it needs at least {least} (specials{' + 256 bytes' if kind == 'bpe' else ''}).")
+    if vocab_size < least:
+        raise ValueError(
+            f"vocab_size={vocab_size} is too small for {kind}: it needs at least {least} (specials{' + 256 bytes' if kind == 'bpe' else ''})."
+        )
     tok, trainer = _pipeline(kind, vocab_size, specials, min_frequency)
     tok.train_from_iterator(lines, trainer)
     return cls(tok)
 
-def _subword_from_corpus(cls,
-                         corpus,  # a corpus name for `lmbook.corpora.load_corpus`, or a loaded corpus
-                         split: str = "train",  # which split to learn from
-                         kind: str = "bpe",  # "bpe", "wordpiece" or "unigram"
-                         vocab_size: int = 8000,  # target number of ids, special tokens included
-                         special_tokens: Sequence[str] = SPECIALS,  # reserved tokens, given the first ids in this order
-                         min_frequency: int = 2,  # bpe and wordpiece: a pair seen fewer times is never merged
-                        ) -> SubwordTokenizer:
+
+def _subword_from_corpus(
+    cls,
+    corpus,  # a corpus name for `lmbook.corpora.load_corpus`, or a loaded corpus
+    split: str = "train",  # which split to learn from
+    kind: str = "bpe",  # "bpe", "wordpiece" or "unigram"
+    vocab_size: int = 8000,  # target number of ids, special tokens included
+    special_tokens: Sequence[str] = SPECIALS,  # reserved tokens, given the first ids in this order
+    min_frequency: int = 2,  # bpe and wordpiece: a pair seen fewer times is never merged
+) -> SubwordTokenizer:
     "Train a `SubwordTokenizer` on the lines of one split of a corpus."
     if isinstance(corpus, str):
         from lmbook.corpora import load_corpus
+
         corpus = load_corpus(corpus)
     return cls.train(corpus.lines(split), kind, vocab_size, special_tokens, min_frequency)
+
 
 SubwordTokenizer.train, SubwordTokenizer.from_corpus = classmethod(_train_subword), classmethod(_subword_from_corpus)
 
 # %% ../nbs/04d_subwords.ipynb #59e5ed4a
 @patch
-def encode(self: SubwordTokenizer,
-           text: str,  # any text
-           add_bos: bool = False,  # start with `<bos>`
-           add_eos: bool = False,  # end with `<eos>`
-          ) -> list[int]:  # token ids
+def encode(
+    self: SubwordTokenizer,
+    text: str,  # any text
+    add_bos: bool = False,  # start with `<bos>`
+    add_eos: bool = False,  # end with `<eos>`
+) -> list[int]:  # token ids
     "Token ids of `text`."
-    if not isinstance(text, str): raise ValueError(f"encode takes a str, not {type(text).__name__}.")
+    if not isinstance(text, str):
+        raise ValueError(f"encode takes a str, not {type(text).__name__}.")
     for flag, tid, name in ((add_bos, self.bos_id, BOS), (add_eos, self.eos_id, EOS)):
-        if flag and tid is None: raise ValueError(f"This tokenizer has no {name} token; train it with {name} in special_tokens.")
+        if flag and tid is None:
+            raise ValueError(f"This tokenizer has no {name} token; train it with {name} in special_tokens.")
     ids = self.tokenizer.encode(text, add_special_tokens=False).ids
     return [self.bos_id] * add_bos + ids + [self.eos_id] * add_eos
 
+
 @patch
-def encode_batch(self: SubwordTokenizer,
-                 texts: Sequence[str],  # texts to encode (in parallel, by the Rust library)
-                ) -> list[list[int]]:  # one list of token ids per text
+def encode_batch(
+    self: SubwordTokenizer,
+    texts: Sequence[str],  # texts to encode (in parallel, by the Rust library)
+) -> list[list[int]]:  # one list of token ids per text
     "Token ids of many texts at once."
-    return [e.ids for e in self.tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)]  # ids only: no offsets to track
+    return [
+        e.ids for e in self.tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)
+    ]  # ids only: no offsets to track
 
 # %% ../nbs/04d_subwords.ipynb #7d032ce2
 @patch
-def decode(self: SubwordTokenizer,
-           ids: Iterable[int],  # token ids (a list, a NumPy array or a tensor's `.numpy()`)
-           skip_specials: bool = True,  # drop `<pad>`, `<bos>` and `<eos>` (`<unk>` is always shown)
-          ) -> str:  # the text
+def decode(
+    self: SubwordTokenizer,
+    ids: Iterable[int],  # token ids (a list, a NumPy array or a tensor's `.numpy()`)
+    skip_specials: bool = True,  # drop `<pad>`, `<bos>` and `<eos>` (`<unk>` is always shown)
+) -> str:  # the text
     "Text of `ids`, through the tokenizer's decoder."
     ids = [int(i) for i in ids]
     bad = [i for i in ids if not 0 <= i < self.vocab_size]
-    if bad: raise ValueError(f"ids {bad[:5]} are not in this tokenizer (ids run from 0 to {self.vocab_size - 1}).")
-    if skip_specials: ids = [i for i in ids if i not in (self.pad_id, self.bos_id, self.eos_id)]
+    if bad:
+        raise ValueError(f"ids {bad[:5]} are not in this tokenizer (ids run from 0 to {self.vocab_size - 1}).")
+    if skip_specials:
+        ids = [i for i in ids if i not in (self.pad_id, self.bos_id, self.eos_id)]
     return self.tokenizer.decode(ids, skip_special_tokens=False)
+
 
 @patch
 def tokens(self: SubwordTokenizer, text: str) -> list[str]:  # the token strings, as `tokenizers` writes them
@@ -313,40 +410,49 @@ def tokens(self: SubwordTokenizer, text: str) -> list[str]:  # the token strings
     return self.tokenizer.encode(text, add_special_tokens=False).tokens
 
 # %% ../nbs/04d_subwords.ipynb #9c672296
-def hf_merges(tok: SubwordTokenizer,  # a byte-level BPE `SubwordTokenizer`
-             ) -> list[tuple[bytes, bytes]]:  # its merges in order, as (left bytes, right bytes)
+def hf_merges(
+    tok: SubwordTokenizer,  # a byte-level BPE `SubwordTokenizer`
+) -> list[tuple[bytes, bytes]]:  # its merges in order, as (left bytes, right bytes)
     "The merges of a byte-level `tokenizers` BPE, as pairs of byte strings."
-    if tok.kind != "bpe": raise ValueError(f"Only BPE tokenizers have merges, not {tok.kind}.")
+    if tok.kind != "bpe":
+        raise ValueError(f"Only BPE tokenizers have merges, not {tok.kind}.")
     to_byte = {c: b for b, c in bytes_to_unicode().items()}
     merges = json.loads(tok.tokenizer.to_str())["model"]["merges"]
     pairs = [m.split(" ") if isinstance(m, str) else m for m in merges]  # older files write "a b"
     return [(bytes(to_byte[c] for c in left), bytes(to_byte[c] for c in right)) for left, right in pairs]
+
 
 @patch
 def merge_bytes(self: BPETokenizer) -> list[tuple[bytes, bytes]]:  # the merges as (left bytes, right bytes)
     "The merges in order, as pairs of byte strings (comparable with `hf_merges`)."
     return [(self.vocab[a], self.vocab[b]) for a, b in self.merges]
 
-def _from_merge_bytes(cls,
-                      pairs: Iterable[tuple[bytes, bytes]],  # merges in order, as (left bytes, right bytes)
-                     ) -> BPETokenizer:
+
+def _from_merge_bytes(
+    cls,
+    pairs: Iterable[tuple[bytes, bytes]],  # merges in order, as (left bytes, right bytes)
+) -> BPETokenizer:
     "A `BPETokenizer` from merges written as byte strings, e.g. `hf_merges(tok)`."
     ids, merges = {bytes([b]): b for b in range(256)}, []  # bytes -> the id that first made them
     for left, right in pairs:
-        if left not in ids or right not in ids: raise ValueError(f"Merge {len(merges)} joins {left!r} and {right!r}, which no earlier merge made.")
+        if left not in ids or right not in ids:
+            raise ValueError(f"Merge {len(merges)} joins {left!r} and {right!r}, which no earlier merge made.")
         merges.append((ids[left], ids[right]))
         ids.setdefault(left + right, 255 + len(merges))
     return cls(merges)
 
+
 BPETokenizer.from_merge_bytes = classmethod(_from_merge_bytes)
 
 # %% ../nbs/04d_subwords.ipynb #9148934c
-def tokenizer_stats(tok,  # any tokenizer with `encode` (and `unk_id`, if it has one)
-                    lines: Sequence[str],  # held-out texts
-                   ) -> dict:  # {"chars_per_token", "unk_rate" (share of tokens that are <unk>), "tokens"}
+def tokenizer_stats(
+    tok,  # any tokenizer with `encode` (and `unk_id`, if it has one)
+    lines: Sequence[str],  # held-out texts
+) -> dict:  # {"chars_per_token", "unk_rate" (share of tokens that are <unk>), "tokens"}
     "Compression (characters per token) and the `<unk>` rate of `tok` on `lines`."
     lines = [s for s in lines if s]
-    if not lines: raise ValueError("tokenizer_stats needs at least one non-empty line.")
+    if not lines:
+        raise ValueError("tokenizer_stats needs at least one non-empty line.")
     ids = tok.encode_batch(lines) if hasattr(tok, "encode_batch") else [tok.encode(s) for s in lines]
     n_tokens, unk = sum(map(len, ids)), getattr(tok, "unk_id", None)
     n_unk = 0 if unk is None else sum(x.count(unk) for x in ids)
@@ -358,26 +464,37 @@ def _json_path(path: str | os.PathLike) -> Path:
     path = Path(path)
     return path / "tokenizer.json" if path.is_dir() else path
 
+
 @patch
-def save(self: SubwordTokenizer,
-         path: str | os.PathLike,  # a file to write, or an existing folder (then `tokenizer.json` inside it)
-        ) -> Path:  # the file written
+def save(
+    self: SubwordTokenizer,
+    path: str | os.PathLike,  # a file to write, or an existing folder (then `tokenizer.json` inside it)
+) -> Path:  # the file written
     "Save as `tokenizer.json` (the `tokenizers` format), atomically."
     path = _json_path(path)
-    if not path.parent.is_dir(): raise FileNotFoundError(f"Cannot save to {path}: the folder {path.parent} does not exist; create it first.")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"Cannot save to {path}: the folder {path.parent} does not exist; create it first.")
     _atomic_write_text(path, self.tokenizer.to_str())
     return path
 
 # %% ../nbs/04d_subwords.ipynb #9912f029
-def _load_subword(cls,
-                  path: str | os.PathLike,  # a `tokenizer.json`, or the folder holding one
-                 ) -> SubwordTokenizer:
+def _load_subword(
+    cls,
+    path: str | os.PathLike,  # a `tokenizer.json`, or the folder holding one
+) -> SubwordTokenizer:
     "Load a `SubwordTokenizer` from a `tokenizer.json` file."
     from tokenizers import Tokenizer
+
     path = _json_path(path)
-    if not path.is_file(): raise FileNotFoundError(f"No tokenizer file at {path}; write one with `SubwordTokenizer.save(path)`.")
-    try: tok = Tokenizer.from_str(path.read_text(encoding="utf-8"))
-    except Exception as e: raise ValueError(f"{path} is not a valid tokenizer.json ({str(e)[:200]}); pass a file written by `SubwordTokenizer.save`.") from None
+    if not path.is_file():
+        raise FileNotFoundError(f"No tokenizer file at {path}; write one with `SubwordTokenizer.save(path)`.")
+    try:
+        tok = Tokenizer.from_str(path.read_text(encoding="utf-8"))
+    except Exception as e:
+        raise ValueError(
+            f"{path} is not a valid tokenizer.json ({str(e)[:200]}); pass a file written by `SubwordTokenizer.save`."
+        ) from None
     return cls(tok)
+
 
 SubwordTokenizer.load = classmethod(_load_subword)

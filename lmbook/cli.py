@@ -8,6 +8,7 @@ Docs: https://lmbook.github.io/lmbook/cli.html.md"""
 from __future__ import annotations
 
 import os
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import argparse, json, math, shutil, signal, sys, time, warnings
@@ -26,7 +27,16 @@ from .rnn import RNNConfig, RNNLM, build_lm, generate, mean_nll
 from . import generation
 from . import text as text_lib
 from .transformer import TransformerConfig, TransformerLM
-from .training import PRECISIONS, ProgressBar, ResumableBackup, TrainConfig, compile_for_training, dtype_policy, fit_lm, run_callbacks
+from lmbook.training import (
+    PRECISIONS,
+    ProgressBar,
+    ResumableBackup,
+    TrainConfig,
+    compile_for_training,
+    dtype_policy,
+    fit_lm,
+    run_callbacks,
+)
 
 # %% auto #0
 __all__ = ['MODELS', 'SIZES', 'TOKENIZERS', 'RUN_FORMAT', 'RUN_VERSION', 'RunConfig', 'model_config', 'read_text', 'corpus_lines',
@@ -37,9 +47,11 @@ MODELS = {"transformer": TransformerLM, "lstm": RNNLM, "gru": RNNLM, "rnn": RNNL
 SIZES = ("tiny", "small")  # --size choices
 TOKENIZERS = {"char": CharTokenizer, "word": WordTokenizer}  # --tokenizer choices
 
+
 @dataclass(frozen=True)
 class RunConfig:
     "Everything that defines a `lmbook-train` run (defaults: the default run)."
+
     corpus: str = "enwiki-sample"  # a corpus name (see `lmbook-corpora`) or the path of a UTF-8 text file
     tokenizer: str = "char"  # "char" or "word"
     min_freq: int = 5  # tokens seen fewer times in training become <unk>
@@ -55,39 +67,63 @@ class RunConfig:
     seed: int = 0  # seeds the weights, the data order and the samples
 
     def __post_init__(self):
-        if self.model not in MODELS: raise ValueError(f"Unknown model {self.model!r}; choose one of {', '.join(MODELS)}.")
-        if self.size not in SIZES: raise ValueError(f"Unknown size {self.size!r}; choose one of {', '.join(SIZES)}.")
-        if self.tokenizer not in TOKENIZERS: raise ValueError(f"Unknown tokenizer {self.tokenizer!r}; choose one of {', '.join(TOKENIZERS)}.")
+        if self.model not in MODELS:
+            raise ValueError(f"Unknown model {self.model!r}; choose one of {', '.join(MODELS)}.")
+        if self.size not in SIZES:
+            raise ValueError(f"Unknown size {self.size!r}; choose one of {', '.join(SIZES)}.")
+        if self.tokenizer not in TOKENIZERS:
+            raise ValueError(f"Unknown tokenizer {self.tokenizer!r}; choose one of {', '.join(TOKENIZERS)}.")
         for k in ("min_freq", "seq_len", "steps", "batch_size", "valid_windows", "kn_order"):
-            if getattr(self, k) < 1: raise ValueError(f"--{k.replace('_', '-')} must be at least 1, got {getattr(self, k)}.")
-        if not 0 < self.lr < 1: raise ValueError(f"--lr must be between 0 and 1, got {self.lr}.")
-        if self.precision not in PRECISIONS: raise ValueError(f"Unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}.")
+            if getattr(self, k) < 1:
+                raise ValueError(f"--{k.replace('_', '-')} must be at least 1, got {getattr(self, k)}.")
+        if not 0 < self.lr < 1:
+            raise ValueError(f"--lr must be between 0 and 1, got {self.lr}.")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"Unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}.")
 
-def model_config(cfg: RunConfig,  # the run
-                 vocab_size: int,  # V, from the tokenizer
-                ):  # a `TransformerConfig` or `RNNConfig`
+
+def model_config(
+    cfg: RunConfig,  # the run
+    vocab_size: int,  # V, from the tokenizer
+):  # a `TransformerConfig` or `RNNConfig`
     "The chapter-06 model configuration of a run's model and size."
     if cfg.model == "transformer":
-        return TransformerConfig.tiny(vocab_size, seq_len=cfg.seq_len) if cfg.size == "tiny" else TransformerConfig(vocab_size, seq_len=cfg.seq_len)
+        return (
+            TransformerConfig.tiny(vocab_size, seq_len=cfg.seq_len)
+            if cfg.size == "tiny"
+            else TransformerConfig(vocab_size, seq_len=cfg.seq_len)
+        )
     cell = "simple" if cfg.model == "rnn" else cfg.model
-    return RNNConfig.tiny(vocab_size, cell=cell, seq_len=cfg.seq_len) if cfg.size == "tiny" else RNNConfig(vocab_size, cell=cell, seq_len=cfg.seq_len)
+    return (
+        RNNConfig.tiny(vocab_size, cell=cell, seq_len=cfg.seq_len)
+        if cfg.size == "tiny"
+        else RNNConfig(vocab_size, cell=cell, seq_len=cfg.seq_len)
+    )
 
 # %% ../nbs/07c_cli.ipynb #b74f5ec3
-def read_text(path,  # a text file
-             ) -> str:  # its contents
+def read_text(
+    path,  # a text file
+) -> str:  # its contents
     "`lmbook.text.read_text` (UTF-8; refuses a missing, empty, binary or non-UTF-8 file), with a hint about corpus names."
-    try: return text_lib.read_text(path)
+    try:
+        return text_lib.read_text(path)
     except FileNotFoundError as e:
-        raise FileNotFoundError(f"{e} Pass a corpus name ({', '.join(REGISTRY)}) or the path of a UTF-8 text file.") from None
+        raise FileNotFoundError(
+            f"{e} Pass a corpus name ({', '.join(REGISTRY)}) or the path of a UTF-8 text file."
+        ) from None
 
-def corpus_lines(corpus: str,  # a corpus name or a file path
-                ) -> tuple[list[str], list[str]]:  # (train lines, valid lines)
+
+def corpus_lines(
+    corpus: str,  # a corpus name or a file path
+) -> tuple[list[str], list[str]]:  # (train lines, valid lines)
     "Training and validation lines of a named corpus or of a text file (split 90/10 by characters)."
     if corpus in REGISTRY:
         c = load_corpus(corpus)
         return list(c.lines("train")), list(c.lines("valid"))
     if not Path(corpus).exists() and os.sep not in corpus and "." not in corpus:
-        raise ValueError(f"Unknown corpus {corpus!r}. Known corpora: {', '.join(REGISTRY)}; or pass the path of a UTF-8 text file.")
+        raise ValueError(
+            f"Unknown corpus {corpus!r}. Known corpora: {', '.join(REGISTRY)}; or pass the path of a UTF-8 text file."
+        )
     text = read_text(corpus)
     cut = int(0.9 * len(text))
     return [l for l in text[:cut].splitlines() if l.strip()], [l for l in text[cut:].splitlines() if l.strip()]
@@ -95,33 +131,51 @@ def corpus_lines(corpus: str,  # a corpus name or a file path
 # %% ../nbs/07c_cli.ipynb #17372e5b
 RUN_FORMAT, RUN_VERSION = "lmbook-run", 1  # written into every config.json
 
+
 def _write_json(path: Path, obj):
     "Write JSON to a temporary file beside `path`, then rename it over `path`."
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)
 
-def _partial(out: Path) -> Path: return out.parent / f".{out.name}.partial"  # where an unfinished run works
 
-def read_run_config(run_dir,  # a folder written by `lmbook-train`
-                   ) -> dict:  # the checked contents of its config.json
+def _partial(out: Path) -> Path:
+    return out.parent / f".{out.name}.partial"  # where an unfinished run works
+
+
+def read_run_config(
+    run_dir,  # a folder written by `lmbook-train`
+) -> dict:  # the checked contents of its config.json
     "The config of a run directory, or a clear error if the folder is missing, unfinished or not a run."
     d = Path(run_dir)
     if not d.is_dir():
-        hint = f" An interrupted run is at {_partial(d)}: finish it with `lmbook-train ... --resume`." if _partial(d).is_dir() else ""
+        hint = (
+            f" An interrupted run is at {_partial(d)}: finish it with `lmbook-train ... --resume`."
+            if _partial(d).is_dir()
+            else ""
+        )
         raise FileNotFoundError(f"No run directory at {d}.{hint} Train one with `lmbook-train --out {d}`.")
-    try: cfg = json.loads((d / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError): cfg = None
+    try:
+        cfg = json.loads((d / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cfg = None
     if not isinstance(cfg, dict) or cfg.get("format") != RUN_FORMAT:
-        raise ValueError(f"{d} is not an lmbook run directory (no config.json with \"format\": \"{RUN_FORMAT}\"); pass a folder written by lmbook-train.")
+        raise ValueError(
+            f'{d} is not an lmbook run directory (no config.json with "format": "{RUN_FORMAT}"); pass a folder written by lmbook-train.'
+        )
     if not isinstance(cfg.get("version"), int) or cfg["version"] > RUN_VERSION:
-        raise ValueError(f"{d} was written in run format version {cfg.get('version')!r}; this lmbook reads up to {RUN_VERSION}. Upgrade lmbook.")
+        raise ValueError(
+            f"{d} was written in run format version {cfg.get('version')!r}; this lmbook reads up to {RUN_VERSION}. Upgrade lmbook."
+        )
     for f in ("model.keras", "tokenizer.json"):
-        if not (d / f).is_file(): raise ValueError(f"{d} is damaged: {f} is missing. Train the run again.")
+        if not (d / f).is_file():
+            raise ValueError(f"{d} is damaged: {f} is missing. Train the run again.")
     return cfg
 
-def load_run(run_dir,  # a folder written by `lmbook-train`
-            ) -> tuple[keras.Model, Tokenizer, dict]:  # (model, tokenizer, config)
+
+def load_run(
+    run_dir,  # a folder written by `lmbook-train`
+) -> tuple[keras.Model, Tokenizer, dict]:  # (model, tokenizer, config)
     "Load a run directory's model, tokenizer and config."
     cfg = read_run_config(run_dir)
     return keras.saving.load_model(Path(run_dir) / "model.keras"), Tokenizer.load(Path(run_dir) / "tokenizer.json"), cfg
@@ -131,23 +185,32 @@ def _eval_every(steps: int) -> int:
     "The divisor of `steps` closest to steps / 10: about ten validations per run, all epochs equal."
     return min((d for d in range(1, steps + 1) if steps % d == 0), key=lambda d: (abs(d - steps / 10), d))
 
+
 def _encode(tok: Tokenizer, lines: list[str]) -> np.ndarray:
     "One id stream for `lines`, with <eos> after each line."
     return np.array([i for l in lines for i in tok.encode(l, add_eos=True)], dtype=np.int32)
+
 
 def _check_lengths(cfg: RunConfig, train_ids: np.ndarray, valid_ids: np.ndarray):
     "Fail clearly when a split is too short for one batch (train) or one window (valid)."
     need = cfg.batch_size * cfg.seq_len + 1
     if len(train_ids) < need:
-        raise ValueError(f"The corpus is too short: its training part has {len(train_ids)} tokens, fewer than one batch "
-                         f"({cfg.batch_size} windows of {cfg.seq_len} + 1 tokens = {need}). Use a longer text, or a smaller --seq-len or --batch-size.")
+        raise ValueError(
+            f"The corpus is too short: its training part has {len(train_ids)} tokens, fewer than one batch "
+            f"({cfg.batch_size} windows of {cfg.seq_len} + 1 tokens = {need}). Use a longer text, or a smaller --seq-len or --batch-size."
+        )
     if len(valid_ids) < cfg.seq_len + 1:
-        raise ValueError(f"The corpus is too short: its validation part has {len(valid_ids)} tokens, fewer than one window "
-                         f"of {cfg.seq_len} + 1. Use a longer text or a smaller --seq-len.")
+        raise ValueError(
+            f"The corpus is too short: its validation part has {len(valid_ids)} tokens, fewer than one window "
+            f"of {cfg.seq_len} + 1. Use a longer text or a smaller --seq-len."
+        )
+
 
 def _kn_baseline(cfg: RunConfig, tok: Tokenizer, train_lines, x, y) -> float:
     "Validation NLL of a Kneser-Ney model of order `cfg.kn_order` counted on the training lines, on windows (x, y)."
-    with warnings.catch_warnings():  # small vocabularies (characters) give too few rare unigrams to estimate order 1's discounts
+    with (
+        warnings.catch_warnings()
+    ):  # small vocabularies (characters) give too few rare unigrams to estimate order 1's discounts
         warnings.simplefilter("ignore", UserWarning)
         kn = kneser_ney([tok.split(l) for l in train_lines], cfg.kn_order, vocab=tok.vocab)
     return mean_nll(lambda ids, training=False: kn(np.asarray(ids)), x, y, batch_size=64)
@@ -155,20 +218,26 @@ def _kn_baseline(cfg: RunConfig, tok: Tokenizer, train_lines, x, y) -> float:
 # %% ../nbs/07c_cli.ipynb #54de3921
 def _start(cfg: RunConfig, out: Path, resume: bool, overwrite: bool, log) -> tuple:
     "Check the target, read and encode the text, prepare the partial folder; return (work, tok, train lines, train ids, valid ids)."
-    if out.exists() and not overwrite: raise FileExistsError(f"{out} already exists; pass --overwrite to replace it, or choose another --out.")
+    if out.exists() and not overwrite:
+        raise FileExistsError(f"{out} already exists; pass --overwrite to replace it, or choose another --out.")
     work = _partial(out)
     if work.exists() and not resume:
-        raise FileExistsError(f"An interrupted run is at {work}: pass --resume to continue it, or delete that folder to start again.")
+        raise FileExistsError(
+            f"An interrupted run is at {work}: pass --resume to continue it, or delete that folder to start again."
+        )
     train_lines, valid_lines = corpus_lines(cfg.corpus)
     if work.exists():
         stored = json.loads((work / "config.json").read_text(encoding="utf-8"))["run"]
         if stored != asdict(cfg):
             diff = {k: (v, asdict(cfg)[k]) for k, v in stored.items() if asdict(cfg).get(k) != v}
-            raise ValueError(f"The interrupted run at {work} used other options {diff} (stored, given); resume with the same options.")
+            raise ValueError(
+                f"The interrupted run at {work} used other options {diff} (stored, given); resume with the same options."
+            )
         tok = Tokenizer.load(work / "tokenizer.json")
         log(f"resuming the run in {work}")
     else:
-        if resume: log("nothing to resume: starting a new run")
+        if resume:
+            log("nothing to resume: starting a new run")
         extra = {} if cfg.tokenizer == "char" else {"max_size": 20_000}
         tok = TOKENIZERS[cfg.tokenizer].fit(train_lines, min_freq=cfg.min_freq, **extra)
     train_ids, valid_ids = _encode(tok, train_lines), _encode(tok, valid_lines)
@@ -181,83 +250,156 @@ def _start(cfg: RunConfig, out: Path, resume: bool, overwrite: bool, log) -> tup
 # %% ../nbs/07c_cli.ipynb #f3dc5413
 def _finish_files(work: Path, cfg: RunConfig, tok, model, metrics: dict):
     "Write the samples, the loss curve and the metrics of a trained run into `work`."
-    samples = [tok.decode(generate(model, tok.encode(p), 200, temperature=0.8, seed=cfg.seed + i)) for i, p in enumerate(["The ", "In ", "A "])]
+    samples = [
+        tok.decode(generate(model, tok.encode(p), 200, temperature=0.8, seed=cfg.seed + i))
+        for i, p in enumerate(["The ", "In ", "A "])
+    ]
     (work / "samples.txt").write_text("\n\n".join(samples) + "\n", encoding="utf-8")
-    import matplotlib; matplotlib.use("Agg", force=False)
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
+
     c = metrics["curve"]
     fig, ax = plt.subplots(figsize=(5.5, 3))
     ax.plot(c["step"], c["loss"], marker="o", label="training")
     ax.plot(c["step"], c["val_loss"], marker="o", label="validation")
     ax.axhline(metrics["kn_nll"], color="k", ls="--", label=f"KN {cfg.kn_order}-gram (validation)")
     ax.set(xlabel="step", ylabel="NLL (nats/token)", title=f"{cfg.model} ({cfg.size}) on {Path(cfg.corpus).name}")
-    ax.legend(); fig.tight_layout(); fig.savefig(work / "loss.png", dpi=100); plt.close(fig)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(work / "loss.png", dpi=100)
+    plt.close(fig)
     _write_json(work / "metrics.json", metrics)
+
 
 def _curve(work: Path) -> dict:
     "The per-epoch losses from log.csv (all epochs, across resumes)."
     import csv
+
     rows = list(csv.DictReader(open(work / "log.csv")))
-    return {"epoch": [int(r["epoch"]) for r in rows], "loss": [float(r["loss"]) for r in rows], "val_loss": [float(r["val_loss"]) for r in rows]}
+    return {
+        "epoch": [int(r["epoch"]) for r in rows],
+        "loss": [float(r["loss"]) for r in rows],
+        "val_loss": [float(r["val_loss"]) for r in rows],
+    }
 
 # %% ../nbs/07c_cli.ipynb #3f8721d3
-def train_run(cfg: RunConfig = RunConfig(),  # the run's options
-              out=None,  # the run directory to write (default runs/<corpus>-<model>)
-              resume: bool = False,  # continue an interrupted run of the same options
-              overwrite: bool = False,  # replace an existing run directory
-              progress: bool = True,  # show a progress bar
-              log=print,  # where messages go
-             ) -> dict:  # the run's metrics (also in metrics.json)
+def train_run(
+    cfg: RunConfig = RunConfig(),  # the run's options
+    out=None,  # the run directory to write (default runs/<corpus>-<model>)
+    resume: bool = False,  # continue an interrupted run of the same options
+    overwrite: bool = False,  # replace an existing run directory
+    progress: bool = True,  # show a progress bar
+    log=print,  # where messages go
+) -> dict:  # the run's metrics (also in metrics.json)
     "Train a language model and write its run directory atomically; report validation perplexity beside a KN baseline."
     out = Path(out or Path("runs") / f"{Path(cfg.corpus).stem}-{cfg.model}")
     work, tok, train_lines, train_ids, valid_ids = _start(cfg, out, resume, overwrite, log)
     keras.utils.set_random_seed(cfg.seed)  # before any dataset is made (section 07b)
-    v = valid_ids[:cfg.valid_windows * cfg.seq_len + 1]
+    v = valid_ids[: cfg.valid_windows * cfg.seq_len + 1]
     x_val, y_val = lm_windows(v, cfg.seq_len)  # (N, T): the same windows for the model and the baseline
-    tcfg = TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, min_lr=cfg.lr / 10, warmup_steps=min(100, cfg.steps // 10),
-                       eval_every=_eval_every(cfg.steps), eval_batches=None, precision=cfg.precision, seed=cfg.seed)
+    tcfg = TrainConfig(
+        steps=cfg.steps,
+        batch_size=cfg.batch_size,
+        lr=cfg.lr,
+        min_lr=cfg.lr / 10,
+        warmup_steps=min(100, cfg.steps // 10),
+        eval_every=_eval_every(cfg.steps),
+        eval_batches=None,
+        precision=cfg.precision,
+        seed=cfg.seed,
+    )
     mcfg = model_config(cfg, tok.vocab_size)
-    _write_json(work / "config.json", {"format": RUN_FORMAT, "version": RUN_VERSION, "lmbook": __version__, "run": asdict(cfg),
-                                       "model_class": MODELS[cfg.model].__name__, "model_config": asdict(mcfg), "train": asdict(tcfg)})
+    _write_json(
+        work / "config.json",
+        {
+            "format": RUN_FORMAT,
+            "version": RUN_VERSION,
+            "lmbook": __version__,
+            "run": asdict(cfg),
+            "model_class": MODELS[cfg.model].__name__,
+            "model_config": asdict(mcfg),
+            "train": asdict(tcfg),
+        },
+    )
     t0 = time.time()
-    if (work / "model.keras").is_file(): model = keras.saving.load_model(work / "model.keras")  # trained before the interruption
+    if (work / "model.keras").is_file():
+        model = keras.saving.load_model(work / "model.keras")  # trained before the interruption
     else:
-        with dtype_policy(tcfg.precision): model = compile_for_training(build_lm(MODELS[cfg.model], mcfg, seed=cfg.seed), tcfg)
+        with dtype_policy(tcfg.precision):
+            model = compile_for_training(build_lm(MODELS[cfg.model], mcfg, seed=cfg.seed), tcfg)
         done = ResumableBackup(work / "backup").resume_epoch() * tcfg.eval_every
         cbs = run_callbacks(work, best=False) + ([ProgressBar(tcfg.steps, initial=done)] if progress else [])
-        fit_lm(model, lm_dataset(train_ids, seq_len=cfg.seq_len, batch_size=cfg.batch_size, seed=cfg.seed),
-               lm_dataset(v, seq_len=cfg.seq_len, batch_size=cfg.batch_size, shuffle=False, drop_remainder=False),
-               tcfg, callbacks=cbs, backup_dir=work / "backup", verbose=0)
-        model.save(work / ".model.tmp.keras"); os.replace(work / ".model.tmp.keras", work / "model.keras")
+        fit_lm(
+            model,
+            lm_dataset(train_ids, seq_len=cfg.seq_len, batch_size=cfg.batch_size, seed=cfg.seed),
+            lm_dataset(v, seq_len=cfg.seq_len, batch_size=cfg.batch_size, shuffle=False, drop_remainder=False),
+            tcfg,
+            callbacks=cbs,
+            backup_dir=work / "backup",
+            verbose=0,
+        )
+        model.save(work / ".model.tmp.keras")
+        os.replace(work / ".model.tmp.keras", work / "model.keras")
     nll, kn = mean_nll(model, x_val, y_val), _kn_baseline(cfg, tok, train_lines, x_val, y_val)
     curve = _curve(work)
-    metrics = {"valid_nll": nll, "valid_perplexity": math.exp(nll), "kn_order": cfg.kn_order, "kn_nll": kn, "kn_perplexity": math.exp(kn),
-               "valid_tokens": int(y_val.size), "params": model.count_params(), "vocab_size": tok.vocab_size,
-               "steps": cfg.steps, "tokens_seen": cfg.steps * cfg.batch_size * cfg.seq_len, "train_seconds": round(time.time() - t0, 1),
-               "curve": {"step": [(e + 1) * tcfg.eval_every for e in curve["epoch"]], "loss": curve["loss"], "val_loss": curve["val_loss"]}}
+    metrics = {
+        "valid_nll": nll,
+        "valid_perplexity": math.exp(nll),
+        "kn_order": cfg.kn_order,
+        "kn_nll": kn,
+        "kn_perplexity": math.exp(kn),
+        "valid_tokens": int(y_val.size),
+        "params": model.count_params(),
+        "vocab_size": tok.vocab_size,
+        "steps": cfg.steps,
+        "tokens_seen": cfg.steps * cfg.batch_size * cfg.seq_len,
+        "train_seconds": round(time.time() - t0, 1),
+        "curve": {
+            "step": [(e + 1) * tcfg.eval_every for e in curve["epoch"]],
+            "loss": curve["loss"],
+            "val_loss": curve["val_loss"],
+        },
+    }
     _finish_files(work, cfg, tok, model, metrics)
     if out.exists():  # --overwrite: swap the old run out, the new one in
-        old = out.parent / f".{out.name}.old"; shutil.rmtree(old, ignore_errors=True); os.replace(out, old); os.replace(work, out); shutil.rmtree(old)
-    else: os.replace(work, out)
-    log(f"{out}: validation perplexity {metrics['valid_perplexity']:.3f} per token ({cfg.model}), "
-        f"{metrics['kn_perplexity']:.3f} for the KN {cfg.kn_order}-gram baseline on the same {metrics['valid_tokens']:,} tokens")
+        old = out.parent / f".{out.name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(out, old)
+        os.replace(work, out)
+        shutil.rmtree(old)
+    else:
+        os.replace(work, out)
+    log(
+        f"{out}: validation perplexity {metrics['valid_perplexity']:.3f} per token ({cfg.model}), "
+        f"{metrics['kn_perplexity']:.3f} for the KN {cfg.kn_order}-gram baseline on the same {metrics['valid_tokens']:,} tokens"
+    )
     return metrics
 
 # %% ../nbs/07c_cli.ipynb #f027cf75
-def evaluate_run(run_dir,  # a folder written by `lmbook-train`
-                 corpus: str,  # a corpus name or the path of a UTF-8 text file
-                 split: str = "valid",  # with a corpus name: which split
-                 max_windows: int | None = None,  # score at most this many windows (None: all)
-                ) -> dict:  # nll (nats/token), perplexity, tokens, unk_rate
+def evaluate_run(
+    run_dir,  # a folder written by `lmbook-train`
+    corpus: str,  # a corpus name or the path of a UTF-8 text file
+    split: str = "valid",  # with a corpus name: which split
+    max_windows: int | None = None,  # score at most this many windows (None: all)
+) -> dict:  # nll (nats/token), perplexity, tokens, unk_rate
     "Score a text with a run's model: mean NLL per token and perplexity on windows of its context length."
     model, tok, cfg = load_run(run_dir)
     T = cfg["run"]["seq_len"]
-    if corpus in REGISTRY: lines = list(load_corpus(corpus).lines(split))
+    if corpus in REGISTRY:
+        lines = list(load_corpus(corpus).lines(split))
     elif not Path(corpus).exists() and os.sep not in corpus and "." not in corpus:
-        raise ValueError(f"Unknown corpus {corpus!r}. Known corpora: {', '.join(REGISTRY)}; or pass the path of a UTF-8 text file.")
-    else: lines = [l for l in read_text(corpus).splitlines() if l.strip()]
+        raise ValueError(
+            f"Unknown corpus {corpus!r}. Known corpora: {', '.join(REGISTRY)}; or pass the path of a UTF-8 text file."
+        )
+    else:
+        lines = [l for l in read_text(corpus).splitlines() if l.strip()]
     ids = _encode(tok, lines)
-    if len(ids) < T + 1: raise ValueError(f"The text has {len(ids)} tokens, fewer than one window of {T} + 1 (the model's context); give a longer text.")
+    if len(ids) < T + 1:
+        raise ValueError(
+            f"The text has {len(ids)} tokens, fewer than one window of {T} + 1 (the model's context); give a longer text."
+        )
     x, y = lm_windows(ids, T)
     x, y = (x[:max_windows], y[:max_windows]) if max_windows else (x, y)
     nll = mean_nll(model, x, y)
@@ -265,87 +407,168 @@ def evaluate_run(run_dir,  # a folder written by `lmbook-train`
 
 # %% ../nbs/07c_cli.ipynb #b37864be
 def _train_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="lmbook-train", description="Train a language model and write a run directory (model, tokenizer, config, metrics, loss curve, samples).")
+    p = argparse.ArgumentParser(
+        prog="lmbook-train",
+        description="Train a language model and write a run directory (model, tokenizer, config, metrics, loss curve, samples).",
+    )
     d = RunConfig()
-    p.add_argument("--corpus", default=d.corpus, help=f"a corpus name ({', '.join(REGISTRY)}) or the path of a UTF-8 text file (default: %(default)s)")
-    p.add_argument("--tokenizer", default=d.tokenizer, choices=list(TOKENIZERS), help="token unit (default: %(default)s)")
+    p.add_argument(
+        "--corpus",
+        default=d.corpus,
+        help=f"a corpus name ({', '.join(REGISTRY)}) or the path of a UTF-8 text file (default: %(default)s)",
+    )
+    p.add_argument(
+        "--tokenizer", default=d.tokenizer, choices=list(TOKENIZERS), help="token unit (default: %(default)s)"
+    )
     p.add_argument("--model", default=d.model, choices=list(MODELS), help="model family (default: %(default)s)")
     p.add_argument("--size", default=d.size, choices=SIZES, help="model size preset (default: %(default)s)")
-    helps = {"min_freq": "tokens seen fewer times in training become <unk>", "seq_len": "tokens per window, the model's context",
-             "steps": "optimizer updates", "batch_size": "windows per update", "valid_windows": "validation windows to score",
-             "kn_order": "order of the Kneser-Ney baseline", "seed": "seed of the weights, the data order and the samples"}
-    for k, h in helps.items(): p.add_argument("--" + k.replace("_", "-"), type=int, default=getattr(d, k), help=h + " (default: %(default)s)")
+    helps = {
+        "min_freq": "tokens seen fewer times in training become <unk>",
+        "seq_len": "tokens per window, the model's context",
+        "steps": "optimizer updates",
+        "batch_size": "windows per update",
+        "valid_windows": "validation windows to score",
+        "kn_order": "order of the Kneser-Ney baseline",
+        "seed": "seed of the weights, the data order and the samples",
+    }
+    for k, h in helps.items():
+        p.add_argument("--" + k.replace("_", "-"), type=int, default=getattr(d, k), help=h + " (default: %(default)s)")
     p.add_argument("--lr", type=float, default=d.lr, help="peak learning rate (default: %(default)s)")
-    p.add_argument("--precision", default=d.precision, choices=PRECISIONS, help="dtype policy; auto uses mixed precision on a GPU with tensor cores (default: %(default)s)")
+    p.add_argument(
+        "--precision",
+        default=d.precision,
+        choices=PRECISIONS,
+        help="dtype policy; auto uses mixed precision on a GPU with tensor cores (default: %(default)s)",
+    )
     p.add_argument("--out", default=None, help="run directory to write (default: runs/CORPUS-MODEL)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run with the same options")
     p.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
+
 def _fail(prog: str, e: Exception) -> int:
     print(f"{prog}: error: {e}", file=sys.stderr)
     return 2
 
-def _sigterm(signum, frame): raise KeyboardInterrupt("terminated")
+
+def _sigterm(signum, frame):
+    raise KeyboardInterrupt("terminated")
 
 # %% ../nbs/07c_cli.ipynb #b276b19d
-def train_cli(argv: list[str] | None = None,  # arguments (default: the command line)
-             ) -> int:  # exit code
+def train_cli(
+    argv: list[str] | None = None,  # arguments (default: the command line)
+) -> int:  # exit code
     "`lmbook-train`: train a language model and write its run directory."
     a = _train_parser().parse_args(argv)
     opts = {k: v for k, v in vars(a).items() if k not in ("out", "resume", "overwrite", "quiet")}
-    try: old = signal.signal(signal.SIGTERM, _sigterm)  # `kill` interrupts like Ctrl-C
-    except ValueError: old = None  # not the main thread (e.g. a test runner): keep the default
-    try: train_run(RunConfig(**opts), a.out, resume=a.resume, overwrite=a.overwrite, progress=not a.quiet)
-    except (ValueError, FileNotFoundError, FileExistsError) as e: return _fail("lmbook-train", e)
+    try:
+        old = signal.signal(signal.SIGTERM, _sigterm)  # `kill` interrupts like Ctrl-C
+    except ValueError:
+        old = None  # not the main thread (e.g. a test runner): keep the default
+    try:
+        train_run(RunConfig(**opts), a.out, resume=a.resume, overwrite=a.overwrite, progress=not a.quiet)
+    except (ValueError, FileNotFoundError, FileExistsError) as e:
+        return _fail("lmbook-train", e)
     except KeyboardInterrupt:
-        print("\nlmbook-train: interrupted. The last backup is kept; run the same command with --resume to continue.", file=sys.stderr)
+        print(
+            "\nlmbook-train: interrupted. The last backup is kept; run the same command with --resume to continue.",
+            file=sys.stderr,
+        )
         return 130
     finally:
-        if old is not None: signal.signal(signal.SIGTERM, old)
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
     return 0
 
 # %% ../nbs/07c_cli.ipynb #be66cb84
-def generate_cli(argv: list[str] | None = None,  # arguments (default: the command line)
-                ) -> int:  # exit code
+def generate_cli(
+    argv: list[str] | None = None,  # arguments (default: the command line)
+) -> int:  # exit code
     "`lmbook-generate RUN --prompt TEXT`: continue a prompt with a trained run's model, with any decoding strategy of chapter 09."
-    p = argparse.ArgumentParser(prog="lmbook-generate", description="Continue a prompt with the model of a run directory.")
+    p = argparse.ArgumentParser(
+        prog="lmbook-generate", description="Continue a prompt with the model of a run directory."
+    )
     p.add_argument("run", help="a run directory written by lmbook-train")
-    p.add_argument("--prompt", default="The ", help="text to continue; an empty prompt starts a new line (default: %(default)r)")
+    p.add_argument(
+        "--prompt", default="The ", help="text to continue; an empty prompt starts a new line (default: %(default)r)"
+    )
     p.add_argument("--max-new-tokens", type=int, default=200, help="(default: %(default)s)")
     p.add_argument("--strategy", choices=generation.STRATEGIES, default="sample", help="(default: %(default)s)")
-    p.add_argument("--temperature", type=float, default=0.8, help="sampling temperature; 0 means greedy (default: %(default)s)")
+    p.add_argument(
+        "--temperature", type=float, default=0.8, help="sampling temperature; 0 means greedy (default: %(default)s)"
+    )
     p.add_argument("--top-k", type=int, default=None, help="sample only from the k most likely tokens")
-    p.add_argument("--top-p", type=float, default=None, help="sample only from the smallest set of tokens with this much probability")
-    p.add_argument("--repetition-penalty", type=float, default=1.0, help="> 1 discourages tokens already in the text (default: %(default)s)")
+    p.add_argument(
+        "--top-p",
+        type=float,
+        default=None,
+        help="sample only from the smallest set of tokens with this much probability",
+    )
+    p.add_argument(
+        "--repetition-penalty",
+        type=float,
+        default=1.0,
+        help="> 1 discourages tokens already in the text (default: %(default)s)",
+    )
     p.add_argument("--beam-width", type=int, default=4, help="beam search: hypotheses kept (default: %(default)s)")
-    p.add_argument("--length-penalty", type=float, default=1.0, help="beam search: rank by log-prob / length**this (default: %(default)s)")
-    p.add_argument("--unknown", choices=["error", "drop", "unk"], default="error",
-                   help="prompt tokens the tokenizer has never seen (default: %(default)s)")
+    p.add_argument(
+        "--length-penalty",
+        type=float,
+        default=1.0,
+        help="beam search: rank by log-prob / length**this (default: %(default)s)",
+    )
+    p.add_argument(
+        "--unknown",
+        choices=["error", "drop", "unk"],
+        default="error",
+        help="prompt tokens the tokenizer has never seen (default: %(default)s)",
+    )
     p.add_argument("--no-cache", action="store_true", help="recompute the whole context at every step (no KV cache)")
     p.add_argument("--seed", type=int, default=0, help="(default: %(default)s)")
     a = p.parse_args(argv)
     try:
         model, tok, _ = load_run(a.run)
         ids = generation.encode_prompt(tok, a.prompt, unknown=a.unknown)
-        out = generation.generate(model, ids, a.max_new_tokens, strategy=a.strategy, temperature=a.temperature, top_k=a.top_k,
-                                  top_p=a.top_p, repetition_penalty=a.repetition_penalty, beam_width=a.beam_width,
-                                  length_penalty=a.length_penalty, seed=a.seed, use_cache=not a.no_cache)
+        out = generation.generate(
+            model,
+            ids,
+            a.max_new_tokens,
+            strategy=a.strategy,
+            temperature=a.temperature,
+            top_k=a.top_k,
+            top_p=a.top_p,
+            repetition_penalty=a.repetition_penalty,
+            beam_width=a.beam_width,
+            length_penalty=a.length_penalty,
+            seed=a.seed,
+            use_cache=not a.no_cache,
+        )
         print(tok.decode(out))
-    except (ValueError, FileNotFoundError) as e: return _fail("lmbook-generate", e)
+    except (ValueError, FileNotFoundError) as e:
+        return _fail("lmbook-generate", e)
     return 0
 
-def eval_cli(argv: list[str] | None = None,  # arguments (default: the command line)
-            ) -> int:  # exit code
+
+def eval_cli(
+    argv: list[str] | None = None,  # arguments (default: the command line)
+) -> int:  # exit code
     "`lmbook-eval RUN --corpus NAME|FILE`: perplexity of a run's model on a text."
-    p = argparse.ArgumentParser(prog="lmbook-eval", description="Score a corpus or a text file with the model of a run directory.")
+    p = argparse.ArgumentParser(
+        prog="lmbook-eval", description="Score a corpus or a text file with the model of a run directory."
+    )
     p.add_argument("run", help="a run directory written by lmbook-train")
     p.add_argument("--corpus", required=True, help="a corpus name or the path of a UTF-8 text file")
-    p.add_argument("--split", default="valid", choices=["train", "valid", "test"], help="with a corpus name (default: %(default)s)")
+    p.add_argument(
+        "--split", default="valid", choices=["train", "valid", "test"], help="with a corpus name (default: %(default)s)"
+    )
     p.add_argument("--max-windows", type=int, default=None, help="score at most this many windows")
     a = p.parse_args(argv)
-    try: r = evaluate_run(a.run, a.corpus, a.split, a.max_windows)
-    except (ValueError, FileNotFoundError) as e: return _fail("lmbook-eval", e)
-    print(f"{a.corpus}: {r['tokens']:,} tokens, NLL {r['nll']:.4f} nats/token, perplexity {r['perplexity']:.3f}, <unk> {r['unk_rate']:.2%}")
+    try:
+        r = evaluate_run(a.run, a.corpus, a.split, a.max_windows)
+    except (ValueError, FileNotFoundError) as e:
+        return _fail("lmbook-eval", e)
+    print(
+        f"{a.corpus}: {r['tokens']:,} tokens, NLL {r['nll']:.4f} nats/token, perplexity {r['perplexity']:.3f}, <unk> {r['unk_rate']:.2%}"
+    )
     return 0

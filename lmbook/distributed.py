@@ -8,6 +8,7 @@ Docs: https://lmbook.github.io/lmbook/distributed.html.md"""
 from __future__ import annotations
 
 import os
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import json, socket, subprocess, sys, tempfile
@@ -26,35 +27,58 @@ __all__ = ['STRATEGIES', 'make_strategy', 'split_cpu', 'run_python', 'free_ports
 # %% ../nbs/07b_distributed.ipynb #2fc85a2f
 STRATEGIES = ("auto", "one", "mirrored", "multiworker")  # the kinds `make_strategy` accepts
 
-def make_strategy(kind: str = "auto",  # one of `STRATEGIES`
-                  devices: list[str] | None = None,  # for "mirrored": the devices (default: all GPUs, else all logical CPUs)
-                 ) -> tf.distribute.Strategy:
+
+def make_strategy(
+    kind: str = "auto",  # one of `STRATEGIES`
+    devices: list[str] | None = None,  # for "mirrored": the devices (default: all GPUs, else all logical CPUs)
+) -> tf.distribute.Strategy:
     "A `tf.distribute` strategy: one device, mirrored over local devices, or multi-worker (from `TF_CONFIG`)."
-    if kind not in STRATEGIES: raise ValueError(f"strategy must be one of {STRATEGIES}, got {kind!r}.")
+    if kind not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {kind!r}.")
     if kind == "auto":
-        kind = "multiworker" if "TF_CONFIG" in os.environ else "mirrored" if len(tf.config.list_logical_devices("GPU")) > 1 else "one"
-    if kind == "one": return tf.distribute.get_strategy()
+        kind = (
+            "multiworker"
+            if "TF_CONFIG" in os.environ
+            else "mirrored"
+            if len(tf.config.list_logical_devices("GPU")) > 1
+            else "one"
+        )
+    if kind == "one":
+        return tf.distribute.get_strategy()
     if kind == "multiworker":
-        if "TF_CONFIG" not in os.environ: raise ValueError("multiworker needs the TF_CONFIG environment variable (see `tf_config`), set on every worker.")
+        if "TF_CONFIG" not in os.environ:
+            raise ValueError(
+                "multiworker needs the TF_CONFIG environment variable (see `tf_config`), set on every worker."
+            )
         return tf.distribute.MultiWorkerMirroredStrategy()
-    devices = devices or [d.name for d in tf.config.list_logical_devices("GPU")] or [d.name for d in tf.config.list_logical_devices("CPU")]
+    devices = (
+        devices
+        or [d.name for d in tf.config.list_logical_devices("GPU")]
+        or [d.name for d in tf.config.list_logical_devices("CPU")]
+    )
     return tf.distribute.MirroredStrategy(devices)
 
 # %% ../nbs/07b_distributed.ipynb #96ed40a8
-def split_cpu(n: int = 2,  # how many logical devices
-             ) -> list[str]:  # their names, e.g. ["/device:CPU:0", "/device:CPU:1"]
+def split_cpu(
+    n: int = 2,  # how many logical devices
+) -> list[str]:  # their names, e.g. ["/device:CPU:0", "/device:CPU:1"]
     "Split the CPU into `n` logical devices; call it at the start of a process, before TensorFlow uses any device."
     cpu = tf.config.list_physical_devices("CPU")[0]
-    try: tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * n)
+    try:
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * n)
     except RuntimeError:
-        raise RuntimeError("TensorFlow has already initialised its devices in this process; call split_cpu first, "
-                           "in a fresh process (e.g. one started by `run_python`).") from None
+        raise RuntimeError(
+            "TensorFlow has already initialised its devices in this process; call split_cpu first, "
+            "in a fresh process (e.g. one started by `run_python`)."
+        ) from None
     return [d.name for d in tf.config.list_logical_devices("CPU")]
 
-def run_python(code: str,  # a Python script whose last printed line is a JSON object
-               env: dict | None = None,  # extra environment variables
-               timeout: float = 600,  # seconds
-              ) -> dict:  # the JSON object
+
+def run_python(
+    code: str,  # a Python script whose last printed line is a JSON object
+    env: dict | None = None,  # extra environment variables
+    timeout: float = 600,  # seconds
+) -> dict:  # the JSON object
     "Run `code` in a fresh Python process (same interpreter) and return the JSON object it printed last."
     return _result(_start(code, env), timeout)
 
@@ -62,59 +86,75 @@ def run_python(code: str,  # a Python script whose last printed line is a JSON o
 def _start(code: str, env: dict | None) -> subprocess.Popen:
     "Start `code` as a script in a new process, with `env` added to this process's environment."
     f = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False, encoding="utf-8")
-    f.write(code); f.close()
+    f.write(code)
+    f.close()
     full_env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
-    p = subprocess.Popen([sys.executable, f.name], env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [sys.executable, f.name], env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     p.script = f.name
     return p
 
+
 def _result(p: subprocess.Popen, timeout: float) -> dict:
     "Wait for a process started by `_start` and parse the JSON object on its last line of output."
-    try: out, err = p.communicate(timeout=timeout)
+    try:
+        out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        p.kill(); p.communicate()
+        p.kill()
+        p.communicate()
         raise RuntimeError(f"The script {p.script} ran for more than {timeout} s and was stopped.") from None
-    finally: Path(p.script).unlink(missing_ok=True)
+    finally:
+        Path(p.script).unlink(missing_ok=True)
     lines = out.strip().splitlines()
     if p.returncode != 0 or not lines:
         raise RuntimeError(f"The script failed (exit code {p.returncode}):\n{err[-3000:]}")
     return json.loads(lines[-1])
 
 # %% ../nbs/07b_distributed.ipynb #0bdabdda
-def free_ports(n: int,  # how many
-              ) -> list[int]:  # distinct TCP ports that were free on 127.0.0.1 a moment ago
+def free_ports(
+    n: int,  # how many
+) -> list[int]:  # distinct TCP ports that were free on 127.0.0.1 a moment ago
     "Ask the OS for `n` free loopback ports (for local workers)."
     socks = [socket.socket() for _ in range(n)]
     try:
-        for s in socks: s.bind(("127.0.0.1", 0))
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
         return [s.getsockname()[1] for s in socks]
     finally:
-        for s in socks: s.close()
+        for s in socks:
+            s.close()
 
-def tf_config(workers: list[str],  # every worker's "host:port", the chief first
-              index: int,  # this worker's position in `workers`
-             ) -> str:  # the value of TF_CONFIG for that worker
+
+def tf_config(
+    workers: list[str],  # every worker's "host:port", the chief first
+    index: int,  # this worker's position in `workers`
+) -> str:  # the value of TF_CONFIG for that worker
     "The `TF_CONFIG` of worker `index` in a cluster of `workers`."
-    if not 0 <= index < len(workers): raise ValueError(f"index must be in 0..{len(workers) - 1}, got {index}.")
+    if not 0 <= index < len(workers):
+        raise ValueError(f"index must be in 0..{len(workers) - 1}, got {index}.")
     return json.dumps({"cluster": {"worker": list(workers)}, "task": {"type": "worker", "index": index}})
 
-def run_workers(code: str,  # the script every worker runs; its last printed line is a JSON object
-                n: int = 2,  # workers
-                env: dict | None = None,  # extra environment variables for every worker
-                timeout: float = 600,  # seconds
-               ) -> list[dict]:  # each worker's JSON object, in worker order
+
+def run_workers(
+    code: str,  # the script every worker runs; its last printed line is a JSON object
+    n: int = 2,  # workers
+    env: dict | None = None,  # extra environment variables for every worker
+    timeout: float = 600,  # seconds
+) -> list[dict]:  # each worker's JSON object, in worker order
     "Run `code` as `n` workers of one cluster on localhost (free loopback ports, one `TF_CONFIG` each)."
     workers = [f"127.0.0.1:{p}" for p in free_ports(n)]
     procs = [_start(code, {**(env or {}), "TF_CONFIG": tf_config(workers, i)}) for i in range(n)]
     return [_result(p, timeout) for p in procs]
 
 # %% ../nbs/07b_distributed.ipynb #29ade886
-def train_steps(build_model,  # a function returning a built model: ids (B, T) -> logits (B, T, V)
-                dataset: tf.data.Dataset,  # (x, y) batches of the *global* batch size `cfg.batch_size`, repeated
-                cfg: TrainConfig,  # optimizer, schedule, clipping, batch_size
-                steps: int,  # updates to run
-                strategy: tf.distribute.Strategy | None = None,  # default: one device
-               ) -> tuple[keras.Model, np.ndarray]:  # the trained model and the loss of every step, (steps,)
+def train_steps(
+    build_model,  # a function returning a built model: ids (B, T) -> logits (B, T, V)
+    dataset: tf.data.Dataset,  # (x, y) batches of the *global* batch size `cfg.batch_size`, repeated
+    cfg: TrainConfig,  # optimizer, schedule, clipping, batch_size
+    steps: int,  # updates to run
+    strategy: tf.distribute.Strategy | None = None,  # default: one device
+) -> tuple[keras.Model, np.ndarray]:  # the trained model and the loss of every step, (steps,)
     "Train with a custom loop under any `tf.distribute` strategy; each replica's loss is scaled by the global batch."
     strategy = strategy or tf.distribute.get_strategy()
     with strategy.scope():
@@ -122,14 +162,19 @@ def train_steps(build_model,  # a function returning a built model: ids (B, T) -
         opt = make_optimizer(cfg, model)
         opt.build(model.trainable_variables)  # its slots are mirrored too
     per_token = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction=None)
+
     def replica_step(x, y):  # x, y: this replica's share, (b, T)
         with tf.GradientTape() as tape:
             per_window = ops.mean(per_token(y, model(x, training=True)), axis=-1)  # (b,)
             loss = tf.nn.compute_average_loss(per_window, global_batch_size=cfg.batch_size)
         opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
         return loss
+
     @tf.function
-    def step(it): return strategy.reduce("SUM", strategy.run(replica_step, args=next(it)), axis=None)
-    opts = tf.data.Options(); opts.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    def step(it):
+        return strategy.reduce("SUM", strategy.run(replica_step, args=next(it)), axis=None)
+
+    opts = tf.data.Options()
+    opts.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     it = iter(strategy.experimental_distribute_dataset(dataset.with_options(opts)))
     return model, np.array([float(step(it)) for _ in range(steps)])

@@ -20,122 +20,166 @@ __all__ = ['score_tokens', 'encode_text', 'evaluate_lm', 'leaderboard', 'markdow
 def _context_len(model, seq_len: int | None) -> int:
     "The window length T: `seq_len` if given, else the model's `config.seq_len`."
     T = seq_len or getattr(getattr(model, "config", None), "seq_len", None)
-    if T is None: raise ValueError("This model has no config.seq_len; pass seq_len= (e.g. 64 for an n-gram model).")
-    if T < 1: raise ValueError(f"seq_len must be >= 1, got {T}.")
+    if T is None:
+        raise ValueError("This model has no config.seq_len; pass seq_len= (e.g. 64 for an n-gram model).")
+    if T < 1:
+        raise ValueError(f"seq_len must be >= 1, got {T}.")
     return int(T)
+
 
 def _windows(n: int, T: int, stride: int) -> list[tuple[int, int]]:
     "(start, first scored offset) of each length-T window over n+1 ids so that every target 1..n is scored once."
     last = max(n - T, 0)
     starts = list(range(0, last + 1, stride))
-    if starts[-1] != last: starts.append(last)
+    if starts[-1] != last:
+        starts.append(last)
     out, done = [], 0  # done: targets 1..done already scored
     for s in starts:
-        out.append((s, done - s)); done = s + T
+        out.append((s, done - s))
+        done = s + T
     return out
+
 
 def _log_probs(model, x: np.ndarray) -> np.ndarray:
     "Next-token log-probabilities (B, T, V) from a Keras LM (logits) or an `NgramLM` (log-probs), as float32."
-    z = model.predict_on_batch(x) if hasattr(model, "predict_on_batch") else model(x)  # Keras: a traced, compiled forward pass
+    z = (
+        model.predict_on_batch(x) if hasattr(model, "predict_on_batch") else model(x)
+    )  # Keras: a traced, compiled forward pass
     z = np.asarray(z, dtype=np.float32)
     m = z.max(-1, keepdims=True)
     return z - (m + np.log(np.exp(z - m).sum(-1, keepdims=True)))
 
 # %% ../nbs/08a_evaluation.ipynb #cef5b111
-def score_tokens(model, # a Keras LM (ids (B, T) -> logits) or an `NgramLM` (ids -> log-probs)
-                 ids: Sequence[int], # the token stream; ids[0] is context only (e.g. `eos_id`), ids[1:] are scored
-                 seq_len: int | None = None, # T, window length (default: the model's `config.seq_len`)
-                 stride: int | None = None, # distance between windows (default T // 2); each token is scored once
-                 batch_size: int = 16, # windows per forward pass
-                ) -> dict: # per scored token, (N,) arrays: log_prob (nats), confidence (top-1 prob), correct (top-1 == target), context (tokens seen)
+def score_tokens(
+    model,  # a Keras LM (ids (B, T) -> logits) or an `NgramLM` (ids -> log-probs)
+    ids: Sequence[int],  # the token stream; ids[0] is context only (e.g. `eos_id`), ids[1:] are scored
+    seq_len: int | None = None,  # T, window length (default: the model's `config.seq_len`)
+    stride: int | None = None,  # distance between windows (default T // 2); each token is scored once
+    batch_size: int = 16,  # windows per forward pass
+) -> dict:  # per scored token, (N,) arrays: log_prob (nats), confidence (top-1 prob), correct (top-1 == target), context (tokens seen)
     "Score every token of `ids[1:]` once, with a causal sliding window: each keeps at least T - stride tokens of context."
     ids = np.asarray(ids, dtype=np.int32)
-    if ids.ndim != 1 or len(ids) < 2: raise ValueError(f"ids must be a 1-d stream of at least 2 token ids, got shape {ids.shape}.")
-    n = len(ids) - 1; T = min(_context_len(model, seq_len), n); S = stride or max(T // 2, 1)
-    if not 1 <= S <= T: raise ValueError(f"stride must be in 1..seq_len ({T}), got {S}.")
+    if ids.ndim != 1 or len(ids) < 2:
+        raise ValueError(f"ids must be a 1-d stream of at least 2 token ids, got shape {ids.shape}.")
+    n = len(ids) - 1
+    T = min(_context_len(model, seq_len), n)
+    S = stride or max(T // 2, 1)
+    if not 1 <= S <= T:
+        raise ValueError(f"stride must be in 1..seq_len ({T}), got {S}.")
     wins = _windows(n, T, S)
     out = {k: [] for k in ("log_prob", "confidence", "correct", "context")}
     for i in range(0, len(wins), batch_size):
-        chunk = wins[i:i + batch_size]
-        x = np.stack([ids[s:s + T] for s, _ in chunk]); y = np.stack([ids[s + 1:s + T + 1] for s, _ in chunk])  # (B, T)
+        chunk = wins[i : i + batch_size]
+        x = np.stack([ids[s : s + T] for s, _ in chunk])
+        y = np.stack([ids[s + 1 : s + T + 1] for s, _ in chunk])  # (B, T)
         lp = _log_probs(model, x)  # (B, T, V)
         for b, (s, first) in enumerate(chunk):
             j = np.arange(max(first, 0), T)
-            out["log_prob"].append(lp[b, j, y[b, j]]); out["confidence"].append(np.exp(lp[b, j].max(-1)))
-            out["correct"].append(lp[b, j].argmax(-1) == y[b, j]); out["context"].append(j + 1)
+            out["log_prob"].append(lp[b, j, y[b, j]])
+            out["confidence"].append(np.exp(lp[b, j].max(-1)))
+            out["correct"].append(lp[b, j].argmax(-1) == y[b, j])
+            out["context"].append(j + 1)
     res = {k: np.concatenate(v) for k, v in out.items()}
     assert len(res["log_prob"]) == n, "every target is scored exactly once"
     return res
 
 # %% ../nbs/08a_evaluation.ipynb #786cc781
-def encode_text(tokenizer, # anything with `encode(str) -> list[int]` and an `eos_id`
-                text: str, # the text; each line ends with `eos_id` (the line break is a token to predict)
-               ) -> list[int]: # [eos_id] + ids of line 1 + [eos_id] + ... ; the first id is context only
+def encode_text(
+    tokenizer,  # anything with `encode(str) -> list[int]` and an `eos_id`
+    text: str,  # the text; each line ends with `eos_id` (the line break is a token to predict)
+) -> list[int]:  # [eos_id] + ids of line 1 + [eos_id] + ... ; the first id is context only
     "The evaluation stream of a text: every line encoded and followed by `eos_id`, after one leading `eos_id`."
     eos = getattr(tokenizer, "eos_id", None)
-    if eos is None: raise ValueError("The tokenizer has no eos_id; train it with the <eos> special token, which stands for the line break.")
+    if eos is None:
+        raise ValueError(
+            "The tokenizer has no eos_id; train it with the <eos> special token, which stands for the line break."
+        )
     ids = [eos]
-    for line in text.split("\n"): ids += list(tokenizer.encode(line)) + [eos]
+    for line in text.split("\n"):
+        ids += list(tokenizer.encode(line)) + [eos]
     return ids
 
-def evaluate_lm(model, # a Keras LM or an `NgramLM`
-                tokenizer, # the tokenizer the model was trained with (`encode`, `eos_id`)
-                text: str, # held-out text
-                seq_len: int | None = None, # window length (default: the model's `config.seq_len`)
-                stride: int | None = None, # window stride (default seq_len // 2)
-                batch_size: int = 16, # windows per forward pass
-               ) -> dict: # total_nll_nats, n_tokens, n_chars, ppl, bits_per_token, bits_per_char, unk_rate
+
+def evaluate_lm(
+    model,  # a Keras LM or an `NgramLM`
+    tokenizer,  # the tokenizer the model was trained with (`encode`, `eos_id`)
+    text: str,  # held-out text
+    seq_len: int | None = None,  # window length (default: the model's `config.seq_len`)
+    stride: int | None = None,  # window stride (default seq_len // 2)
+    batch_size: int = 16,  # windows per forward pass
+) -> dict:  # total_nll_nats, n_tokens, n_chars, ppl, bits_per_token, bits_per_char, unk_rate
     "Evaluate a language model on a text: perplexity per its own token, and bits per character of the same text."
-    if not isinstance(text, str) or not text: raise ValueError("text must be a non-empty str (e.g. corpus.text('valid')).")
+    if not isinstance(text, str) or not text:
+        raise ValueError("text must be a non-empty str (e.g. corpus.text('valid')).")
     ids = encode_text(tokenizer, text)
     lp = score_tokens(model, ids, seq_len, stride, batch_size)["log_prob"]
     total, n = float(-lp.astype(np.float64).sum()), len(lp)
     unk = getattr(tokenizer, "unk_id", None)
-    return dict(total_nll_nats=total, n_tokens=n, n_chars=len(text) + 1, ppl=perplexity(total / n), bits_per_token=bits_per_token(total / n),
-                bits_per_char=bits_per_char(total, len(text) + 1), unk_rate=float(np.mean(np.asarray(ids[1:]) == unk)) if unk is not None else 0.0)
+    return dict(
+        total_nll_nats=total,
+        n_tokens=n,
+        n_chars=len(text) + 1,
+        ppl=perplexity(total / n),
+        bits_per_token=bits_per_token(total / n),
+        bits_per_char=bits_per_char(total, len(text) + 1),
+        unk_rate=float(np.mean(np.asarray(ids[1:]) == unk)) if unk is not None else 0.0,
+    )
 
 # %% ../nbs/08a_evaluation.ipynb #a05d8c70
-def leaderboard(results: dict, # model name -> the dict of `evaluate_lm` (plus any extra columns, e.g. params, tokenizer)
-               ) -> list[dict]: # one row per model, best (lowest bits per character) first, with a rank
+def leaderboard(
+    results: dict,  # model name -> the dict of `evaluate_lm` (plus any extra columns, e.g. params, tokenizer)
+) -> list[dict]:  # one row per model, best (lowest bits per character) first, with a rank
     "Rank models evaluated on the same text by bits per character, the one measure all tokenizations share."
-    if not results: raise ValueError("leaderboard needs at least one evaluated model.")
+    if not results:
+        raise ValueError("leaderboard needs at least one evaluated model.")
     n_chars = {r["n_chars"] for r in results.values()}
-    if len(n_chars) > 1: raise ValueError(f"the models were evaluated on texts of different lengths {sorted(n_chars)}; evaluate all on the same text.")
+    if len(n_chars) > 1:
+        raise ValueError(
+            f"the models were evaluated on texts of different lengths {sorted(n_chars)}; evaluate all on the same text."
+        )
     rows = sorted(({"model": k, **v} for k, v in results.items()), key=lambda r: r["bits_per_char"])
     return [{"rank": i + 1, **r} for i, r in enumerate(rows)]
 
-def markdown_table(rows: list[dict], # e.g. `leaderboard(...)`
-                   columns: Sequence[str], # which keys to show, in order
-                   digits: int = 3, # decimals for floats
-                  ) -> str: # a Markdown table
+
+def markdown_table(
+    rows: list[dict],  # e.g. `leaderboard(...)`
+    columns: Sequence[str],  # which keys to show, in order
+    digits: int = 3,  # decimals for floats
+) -> str:  # a Markdown table
     "Format rows as a Markdown table (display it with `IPython.display.Markdown`)."
     fmt = lambda v: f"{v:,.{digits}f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     return "\n".join(lines + ["| " + " | ".join(fmt(r[c]) for c in columns) + " |" for r in rows])
 
 # %% ../nbs/08a_evaluation.ipynb #90abdc6c
-def loss_by_position(model, # a Keras LM or an `NgramLM`
-                     ids: Sequence[int], # a token stream (e.g. `encode_text(tok, text)`)
-                     seq_len: int | None = None, # T (default: the model's `config.seq_len`)
-                     batch_size: int = 16, # windows per forward pass
-                    ) -> np.ndarray: # mean NLL in nats at each position t = 0..T-1, i.e. with t+1 tokens of context, (T,)
+def loss_by_position(
+    model,  # a Keras LM or an `NgramLM`
+    ids: Sequence[int],  # a token stream (e.g. `encode_text(tok, text)`)
+    seq_len: int | None = None,  # T (default: the model's `config.seq_len`)
+    batch_size: int = 16,  # windows per forward pass
+) -> np.ndarray:  # mean NLL in nats at each position t = 0..T-1, i.e. with t+1 tokens of context, (T,)
     "Mean NLL by position in non-overlapping windows: how the loss falls as the model sees more context."
     T = _context_len(model, seq_len)
     ids = np.asarray(ids)[: (len(ids) - 1) // T * T + 1]  # whole windows only
-    if len(ids) < T + 1: raise ValueError(f"need at least seq_len + 1 = {T + 1} ids, got {len(ids)}.")
+    if len(ids) < T + 1:
+        raise ValueError(f"need at least seq_len + 1 = {T + 1} ids, got {len(ids)}.")
     r = score_tokens(model, ids, T, stride=T, batch_size=batch_size)
     return -np.bincount(r["context"] - 1, r["log_prob"], minlength=T) / np.bincount(r["context"] - 1, minlength=T)
 
 # %% ../nbs/08a_evaluation.ipynb #d83c8966
-def calibration(probs, # the model's confidence in its top-1 prediction, (N,)
-                correct, # whether that prediction was right, (N,) bool
-                n_bins: int = 10, # equal-width confidence bins on [0, 1]
-               ) -> dict: # ece, and per bin: confidence (mean), accuracy, count, edges
+def calibration(
+    probs,  # the model's confidence in its top-1 prediction, (N,)
+    correct,  # whether that prediction was right, (N,) bool
+    n_bins: int = 10,  # equal-width confidence bins on [0, 1]
+) -> dict:  # ece, and per bin: confidence (mean), accuracy, count, edges
     "Expected calibration error and the data of a reliability diagram (Guo et al. 2017), with equal-width bins."
     p, c = np.asarray(probs, np.float64).ravel(), np.asarray(correct, np.float64).ravel()
-    if p.shape != c.shape or p.size == 0: raise ValueError(f"probs and correct must be non-empty and the same length, got {p.size} and {c.size}.")
-    if (p < 0).any() or (p > 1).any(): raise ValueError("probs must be probabilities in [0, 1].")
-    if n_bins < 1: raise ValueError(f"n_bins must be >= 1, got {n_bins}.")
+    if p.shape != c.shape or p.size == 0:
+        raise ValueError(f"probs and correct must be non-empty and the same length, got {p.size} and {c.size}.")
+    if (p < 0).any() or (p > 1).any():
+        raise ValueError("probs must be probabilities in [0, 1].")
+    if n_bins < 1:
+        raise ValueError(f"n_bins must be >= 1, got {n_bins}.")
     b = np.minimum((p * n_bins).astype(int), n_bins - 1)
     count = np.bincount(b, minlength=n_bins)
     safe = np.maximum(count, 1)
@@ -147,20 +191,32 @@ def calibration(probs, # the model's confidence in its top-1 prediction, (N,)
 @dataclass
 class PowerLaw:
     "A fitted scaling law L(N) = a * N**(-alpha) + c."
+
     a: float  # scale
     alpha: float  # exponent: how fast the loss falls with N
     c: float  # the irreducible loss, reached as N -> infinity
-    def __call__(self, N): return self.a * np.asarray(N, np.float64) ** -self.alpha + self.c  # L at size(s) N
 
-def fit_power_law(N, # model sizes (e.g. parameter counts), (K,) with K >= 4
-                  L, # their losses, (K,)
-                 ) -> PowerLaw: # the least-squares fit (scipy.optimize.curve_fit, in units of N / min(N))
+    def __call__(self, N):
+        return self.a * np.asarray(N, np.float64) ** -self.alpha + self.c  # L at size(s) N
+
+
+def fit_power_law(
+    N,  # model sizes (e.g. parameter counts), (K,) with K >= 4
+    L,  # their losses, (K,)
+) -> PowerLaw:  # the least-squares fit (scipy.optimize.curve_fit, in units of N / min(N))
     "Fit L(N) = a N^(-alpha) + c to at least four (size, loss) points."
     from scipy.optimize import curve_fit
+
     N, L = np.asarray(N, np.float64), np.asarray(L, np.float64)
-    if N.shape != L.shape or N.size < 4: raise ValueError(f"need N and L of the same length, at least 4 points (3 parameters), got {N.size} and {L.size}.")
-    if (N <= 0).any(): raise ValueError("model sizes N must be positive.")
+    if N.shape != L.shape or N.size < 4:
+        raise ValueError(
+            f"need N and L of the same length, at least 4 points (3 parameters), got {N.size} and {L.size}."
+        )
+    if (N <= 0).any():
+        raise ValueError("model sizes N must be positive.")
     n0 = N.min()  # fit in N / n0 so the parameters are of order 1
-    f = lambda n, a, alpha, c: a * n ** -alpha + c
-    (a, alpha, c), _ = curve_fit(f, N / n0, L, p0=(L.max() - L.min(), 0.5, L.min()), bounds=([0, 0, 0], [np.inf, 5, np.inf]), maxfev=20000)
-    return PowerLaw(float(a * n0 ** alpha), float(alpha), float(c))
+    f = lambda n, a, alpha, c: a * n**-alpha + c
+    (a, alpha, c), _ = curve_fit(
+        f, N / n0, L, p0=(L.max() - L.min(), 0.5, L.min()), bounds=([0, 0, 0], [np.inf, 5, np.inf]), maxfev=20000
+    )
+    return PowerLaw(float(a * n0**alpha), float(alpha), float(c))

@@ -8,6 +8,7 @@ Docs: https://lmbook.github.io/lmbook/generation.html.md"""
 from __future__ import annotations
 
 import os
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from typing import Callable, Sequence
@@ -25,55 +26,68 @@ __all__ = ['STRATEGIES', 'greedy', 'apply_repetition_penalty', 'filter_logits', 
 # %% ../nbs/09_generation.ipynb #cdb3ee76
 STRATEGIES = ("greedy", "sample", "beam")  # what `generate(strategy=...)` accepts
 
+
 def _as_logits(logits) -> np.ndarray:
     z = np.asarray(logits, dtype=np.float64)
-    if z.ndim != 1 or z.size == 0: raise ValueError(f"Pass one vector of logits or log-probs of shape (V,), got shape {z.shape}.")
+    if z.ndim != 1 or z.size == 0:
+        raise ValueError(f"Pass one vector of logits or log-probs of shape (V,), got shape {z.shape}.")
     return z
 
-def greedy(logits,  # next-token logits or log-probs, (V,)
-          ) -> int:  # the id with the highest score
+
+def greedy(
+    logits,  # next-token logits or log-probs, (V,)
+) -> int:  # the id with the highest score
     "The most likely next id (argmax)."
     return int(np.argmax(_as_logits(logits)))
 
 # %% ../nbs/09_generation.ipynb #84a6d89e
-def apply_repetition_penalty(logits,  # next-token logits or log-probs, (V,)
-                             previous_ids: Sequence[int],  # ids generated (and prompted) so far
-                             penalty: float = 1.0,  # > 1 discourages repeats; 1 leaves `logits` unchanged
-                            ) -> np.ndarray:  # a penalised copy, (V,)
+def apply_repetition_penalty(
+    logits,  # next-token logits or log-probs, (V,)
+    previous_ids: Sequence[int],  # ids generated (and prompted) so far
+    penalty: float = 1.0,  # > 1 discourages repeats; 1 leaves `logits` unchanged
+) -> np.ndarray:  # a penalised copy, (V,)
     "CTRL's repetition penalty: divide positive, multiply negative scores of already-seen ids by `penalty`."
-    if penalty <= 0: raise ValueError(f"penalty must be > 0 (1 = no penalty), got {penalty}.")
+    if penalty <= 0:
+        raise ValueError(f"penalty must be > 0 (1 = no penalty), got {penalty}.")
     z = _as_logits(logits).copy()
     seen = np.unique(np.asarray(list(previous_ids), dtype=np.int64))
     z[seen] = np.where(z[seen] > 0, z[seen] / penalty, z[seen] * penalty)
     return z
 
 # %% ../nbs/09_generation.ipynb #1e492cea
-def filter_logits(logits,  # next-token logits or log-probs, (V,)
-                  top_k: int | None = None,  # keep the k highest scores (None or 0: all)
-                  top_p: float | None = None,  # keep the smallest set of ids whose probability sums to >= top_p (None or 1: all)
-                 ) -> np.ndarray:  # a copy with -inf outside the kept set, (V,)
+def filter_logits(
+    logits,  # next-token logits or log-probs, (V,)
+    top_k: int | None = None,  # keep the k highest scores (None or 0: all)
+    top_p: float | None = None,  # keep the smallest set of ids whose probability sums to >= top_p (None or 1: all)
+) -> np.ndarray:  # a copy with -inf outside the kept set, (V,)
     "Top-k and nucleus (top-p) filtering: the ids left out get -inf."
     z = _as_logits(logits).copy()
-    if top_k is not None and top_k < 0: raise ValueError(f"top_k must be >= 0 (0 or None: no limit), got {top_k}.")
-    if top_p is not None and not 0 < top_p <= 1: raise ValueError(f"top_p must be in (0, 1], got {top_p}.")
-    if top_k and top_k < len(z): z[z < np.sort(z)[-top_k]] = -np.inf
+    if top_k is not None and top_k < 0:
+        raise ValueError(f"top_k must be >= 0 (0 or None: no limit), got {top_k}.")
+    if top_p is not None and not 0 < top_p <= 1:
+        raise ValueError(f"top_p must be in (0, 1], got {top_p}.")
+    if top_k and top_k < len(z):
+        z[z < np.sort(z)[-top_k]] = -np.inf
     if top_p is not None and top_p < 1:
         order = np.argsort(-z, kind="stable")
         cum = np.cumsum(np.exp(log_softmax(z[order])))
-        drop = order[np.searchsorted(cum, top_p) + 1:]  # keep up to and including the id that crosses top_p
+        drop = order[np.searchsorted(cum, top_p) + 1 :]  # keep up to and including the id that crosses top_p
         z[drop] = -np.inf
     return z
 
 # %% ../nbs/09_generation.ipynb #057d1ad5
-def sample(logits,  # next-token logits or log-probs, (V,)
-           temperature: float = 1.0,  # divide scores by this; 0 means greedy
-           top_k: int | None = None,  # sample only from the k most likely ids
-           top_p: float | None = None,  # sample only from the nucleus of probability top_p
-           rng: np.random.Generator | None = None,  # the random source (default: `default_rng(0)`)
-          ) -> int:  # the sampled id
+def sample(
+    logits,  # next-token logits or log-probs, (V,)
+    temperature: float = 1.0,  # divide scores by this; 0 means greedy
+    top_k: int | None = None,  # sample only from the k most likely ids
+    top_p: float | None = None,  # sample only from the nucleus of probability top_p
+    rng: np.random.Generator | None = None,  # the random source (default: `default_rng(0)`)
+) -> int:  # the sampled id
     "Draw the next id from softmax(logits / temperature), after top-k and top-p filtering."
-    if temperature < 0: raise ValueError(f"temperature must be >= 0 (0 = greedy), got {temperature}.")
-    if temperature == 0: return greedy(logits)
+    if temperature < 0:
+        raise ValueError(f"temperature must be >= 0 (0 = greedy), got {temperature}.")
+    if temperature == 0:
+        return greedy(logits)
     rng = np.random.default_rng(0) if rng is None else rng
     p = np.exp(log_softmax(filter_logits(_as_logits(logits) / temperature, top_k, top_p)))
     return int(rng.choice(len(p), p=p / p.sum()))
@@ -82,76 +96,115 @@ def sample(logits,  # next-token logits or log-probs, (V,)
 def _keras_fn(model):  # full recomputation on the last seq_len ids at every step
     import tensorflow as tf
     from lmbook.rnn import _last_logits_fn
+
     step, T = _last_logits_fn(model), model.config.seq_len
     return lambda ids: log_softmax(step(tf.constant([list(ids)[-T:]], tf.int32))[0].numpy())  # (V,)
 
+
 def _cached_fn(model):  # a KV cache that follows the growing list of ids
     dec, T, fed = KVCacheDecoder(model), model.config.seq_len, []
+
     def f(ids):
         nonlocal fed
         ids = list(ids)
-        if len(ids) <= len(fed) or ids[:len(fed)] != fed: dec.reset(); fed = []  # a different prefix: start again
-        new = ids[len(fed):]
-        if dec.length + len(new) > T: dec.reset(); new = ids[-max(1, T // 2):]  # full: refill with the last T/2 ids
+        if len(ids) <= len(fed) or ids[: len(fed)] != fed:
+            dec.reset()
+            fed = []  # a different prefix: start again
+        new = ids[len(fed) :]
+        if dec.length + len(new) > T:
+            dec.reset()
+            new = ids[-max(1, T // 2) :]  # full: refill with the last T/2 ids
         fed = ids
         return log_softmax(dec.feed(new)[-1])  # (V,)
+
     return f
 
 # %% ../nbs/09_generation.ipynb #7887b2a3
-def next_token_fn(model,  # a Keras LM (ids (B, T) -> logits (B, T, V), with `config.seq_len`) or an `NgramLM`
-                  use_cache: bool = True,  # for a `TransformerLM`: decode with a `KVCacheDecoder`
-                 ) -> Callable[[Sequence[int]], np.ndarray]:  # f(ids) -> natural-log probabilities of the next id, (V,)
+def next_token_fn(
+    model,  # a Keras LM (ids (B, T) -> logits (B, T, V), with `config.seq_len`) or an `NgramLM`
+    use_cache: bool = True,  # for a `TransformerLM`: decode with a `KVCacheDecoder`
+) -> Callable[[Sequence[int]], np.ndarray]:  # f(ids) -> natural-log probabilities of the next id, (V,)
     "One interface for every model: the next-token log-probabilities after a list of ids."
-    if isinstance(model, NgramLM): return lambda ids: model.next_token_logprobs(list(ids))
+    if isinstance(model, NgramLM):
+        return lambda ids: model.next_token_logprobs(list(ids))
     if not hasattr(getattr(model, "config", None), "seq_len"):
-        raise ValueError(f"next_token_fn needs an NgramLM or a Keras LM with config.seq_len; got {type(model).__name__}.")
+        raise ValueError(
+            f"next_token_fn needs an NgramLM or a Keras LM with config.seq_len; got {type(model).__name__}."
+        )
     from lmbook.transformer import TransformerLM
+
     return _cached_fn(model) if use_cache and isinstance(model, TransformerLM) else _keras_fn(model)
 
 # %% ../nbs/09_generation.ipynb #280f9f96
 def _layer_norm(x, g, b, eps=1e-5):  # over the last axis, like keras.layers.LayerNormalization
-    mu = x.mean(-1, keepdims=True); var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
     return (x - mu) / np.sqrt(var + eps) * g + b
 
-def _gelu(x): return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))  # exact GELU, Keras's default
+
+def _gelu(x):
+    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))  # exact GELU, Keras's default
 
 # %% ../nbs/09_generation.ipynb #108acc51
 class KVCacheDecoder:
     "Incremental decoding for a `TransformerLM`: each new token attends to cached keys and values instead of recomputing the prefix."
-    def __init__(self, model,  # a built `lmbook.transformer.TransformerLM`; its weights are read, not copied into new layers
-                ):
+
+    def __init__(
+        self,
+        model,  # a built `lmbook.transformer.TransformerLM`; its weights are read, not copied into new layers
+    ):
         c = self.config = model.config
-        if not c.causal: raise ValueError("A KV cache needs a causal model (config.causal=True): later tokens must not change earlier ones.")
+        if not c.causal:
+            raise ValueError(
+                "A KV cache needs a causal model (config.causal=True): later tokens must not change earlier ones."
+            )
         w = lambda v: np.asarray(v, np.float32)  # a Keras variable as a float32 array
         self.wte, self.wpe = w(model.embed.token_embeddings), w(model.embed.position_embeddings)  # (V, C), (T_max, C)
-        self.blocks = [dict(ln1=(w(b.ln1.gamma), w(b.ln1.beta)), qkv=(w(b.attn.qkv.kernel), w(b.attn.qkv.bias)),
-                            proj=(w(b.attn.proj.kernel), w(b.attn.proj.bias)), ln2=(w(b.ln2.gamma), w(b.ln2.beta)),
-                            fc=(w(b.mlp.fc.kernel), w(b.mlp.fc.bias)), out=(w(b.mlp.proj.kernel), w(b.mlp.proj.bias))) for b in model.blocks]
+        self.blocks = [
+            dict(
+                ln1=(w(b.ln1.gamma), w(b.ln1.beta)),
+                qkv=(w(b.attn.qkv.kernel), w(b.attn.qkv.bias)),
+                proj=(w(b.attn.proj.kernel), w(b.attn.proj.bias)),
+                ln2=(w(b.ln2.gamma), w(b.ln2.beta)),
+                fc=(w(b.mlp.fc.kernel), w(b.mlp.fc.bias)),
+                out=(w(b.mlp.proj.kernel), w(b.mlp.proj.bias)),
+            )
+            for b in model.blocks
+        ]
         self.ln_f = (w(model.ln_f.gamma), w(model.ln_f.beta))
         self.head = self.wte.T if model.head is None else w(model.head.kernel)  # (C, V): tied or separate
         H, T = c.num_heads, c.seq_len
         self.cache = np.zeros((c.num_layers, 2, H, T, c.embed_dim // H), np.float32)  # (L, k/v, H, T_max, d)
         self.length = 0  # positions filled
 
-    def reset(self): self.length = 0  # forget the cached prefix
+    def reset(self):
+        self.length = 0  # forget the cached prefix
 
     def _attend(self, i, q, k, v, start):  # q, k, v: (H, n, d) for positions start..start+n-1
         n = q.shape[1]
-        self.cache[i, 0, :, start:start + n], self.cache[i, 1, :, start:start + n] = k, v
-        K, Vv = self.cache[i, 0, :, :start + n], self.cache[i, 1, :, :start + n]  # (H, S, d)
+        self.cache[i, 0, :, start : start + n], self.cache[i, 1, :, start : start + n] = k, v
+        K, Vv = self.cache[i, 0, :, : start + n], self.cache[i, 1, :, : start + n]  # (H, S, d)
         s = q @ K.transpose(0, 2, 1) / np.sqrt(q.shape[-1])  # (H, n, S)
         s = np.where(np.arange(start + n)[None, :] <= np.arange(start, start + n)[:, None], s, -1e9)  # causal
-        p = np.exp(s - s.max(-1, keepdims=True)); p /= p.sum(-1, keepdims=True)
+        p = np.exp(s - s.max(-1, keepdims=True))
+        p /= p.sum(-1, keepdims=True)
         return p @ Vv  # (H, n, d)
 
-    def feed(self, ids: Sequence[int],  # the next ids to append to the cached prefix (the whole prompt, or one id)
-            ) -> np.ndarray:  # logits after each of them, (n, V), float32
+    def feed(
+        self,
+        ids: Sequence[int],  # the next ids to append to the cached prefix (the whole prompt, or one id)
+    ) -> np.ndarray:  # logits after each of them, (n, V), float32
         "Run `ids` through the model at the next free positions, caching their keys and values."
-        ids = np.asarray(list(ids), np.int64); n, start = len(ids), self.length
-        if n == 0: raise ValueError("feed needs at least one id.")
-        if start + n > self.config.seq_len: raise ValueError(f"The cache holds {self.config.seq_len} positions; {start} are used and {n} more do not fit. Call reset() and feed the last ids again.")
+        ids = np.asarray(list(ids), np.int64)
+        n, start = len(ids), self.length
+        if n == 0:
+            raise ValueError("feed needs at least one id.")
+        if start + n > self.config.seq_len:
+            raise ValueError(
+                f"The cache holds {self.config.seq_len} positions; {start} are used and {n} more do not fit. Call reset() and feed the last ids again."
+            )
         H, C = self.config.num_heads, self.config.embed_dim
-        x = self.wte[ids] + self.wpe[start:start + n]  # (n, C)
+        x = self.wte[ids] + self.wpe[start : start + n]  # (n, C)
         for i, b in enumerate(self.blocks):
             qkv = _layer_norm(x, *b["ln1"]) @ b["qkv"][0] + b["qkv"][1]  # (n, 3C)
             q, k, v = (t.reshape(n, H, C // H).transpose(1, 0, 2) for t in np.split(qkv, 3, axis=-1))  # each (H, n, d)
@@ -164,46 +217,55 @@ class KVCacheDecoder:
 # %% ../nbs/09_generation.ipynb #0b7723ec
 def _check_prompt(prompt_ids, max_new_tokens) -> list[int]:
     ids = [int(i) for i in prompt_ids]
-    if not ids: raise ValueError("The prompt is empty: pass at least one id (for a new line, [tok.eos_id]; see encode_prompt).")
-    if max_new_tokens < 0: raise ValueError(f"max_new_tokens must be >= 0, got {max_new_tokens}.")
+    if not ids:
+        raise ValueError("The prompt is empty: pass at least one id (for a new line, [tok.eos_id]; see encode_prompt).")
+    if max_new_tokens < 0:
+        raise ValueError(f"max_new_tokens must be >= 0, got {max_new_tokens}.")
     return ids
 
-def generate(model,  # a Keras LM or an `NgramLM`
-             prompt_ids: Sequence[int],  # ids to continue (at least one); only the last `config.seq_len` are seen
-             max_new_tokens: int,  # how many ids to add
-             strategy: str = "greedy",  # "greedy", "sample" or "beam"
-             temperature: float = 1.0,  # "sample": divide logits by this
-             top_k: int | None = None,  # "sample": keep the k most likely ids
-             top_p: float | None = None,  # "sample": keep the nucleus of probability top_p
-             repetition_penalty: float = 1.0,  # "greedy"/"sample": > 1 discourages ids already in the text
-             beam_width: int = 4,  # "beam": hypotheses kept
-             length_penalty: float = 1.0,  # "beam": rank finished hypotheses by log-prob / length**length_penalty
-             stop_id: int | None = None,  # stop after this id (e.g. `tok.eos_id`)
-             seed: int = 0,  # "sample": the NumPy seed; the same seed gives the same text
-             use_cache: bool = True,  # for a `TransformerLM`, greedy/sample: decode with a KV cache (beams use full passes)
-            ) -> list[int]:  # the prompt followed by the new ids
+
+def generate(
+    model,  # a Keras LM or an `NgramLM`
+    prompt_ids: Sequence[int],  # ids to continue (at least one); only the last `config.seq_len` are seen
+    max_new_tokens: int,  # how many ids to add
+    strategy: str = "greedy",  # "greedy", "sample" or "beam"
+    temperature: float = 1.0,  # "sample": divide logits by this
+    top_k: int | None = None,  # "sample": keep the k most likely ids
+    top_p: float | None = None,  # "sample": keep the nucleus of probability top_p
+    repetition_penalty: float = 1.0,  # "greedy"/"sample": > 1 discourages ids already in the text
+    beam_width: int = 4,  # "beam": hypotheses kept
+    length_penalty: float = 1.0,  # "beam": rank finished hypotheses by log-prob / length**length_penalty
+    stop_id: int | None = None,  # stop after this id (e.g. `tok.eos_id`)
+    seed: int = 0,  # "sample": the NumPy seed; the same seed gives the same text
+    use_cache: bool = True,  # for a `TransformerLM`, greedy/sample: decode with a KV cache (beams use full passes)
+) -> list[int]:  # the prompt followed by the new ids
     "Continue `prompt_ids` with any model and any decoding strategy."
-    if strategy not in STRATEGIES: raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")
     ids = _check_prompt(prompt_ids, max_new_tokens)
-    if strategy == "beam": return beam_search(model, ids, beam_width, max_new_tokens, length_penalty, stop_id)
+    if strategy == "beam":
+        return beam_search(model, ids, beam_width, max_new_tokens, length_penalty, stop_id)
     f, rng = next_token_fn(model, use_cache), np.random.default_rng(seed)
     for _ in range(max_new_tokens):
         z = apply_repetition_penalty(f(ids), ids, repetition_penalty) if repetition_penalty != 1 else f(ids)
         ids.append(greedy(z) if strategy == "greedy" else sample(z, temperature, top_k, top_p, rng))
-        if ids[-1] == stop_id: break
+        if ids[-1] == stop_id:
+            break
     return ids
 
 # %% ../nbs/09_generation.ipynb #d0deff9a
-def beam_search(model,  # a Keras LM or an `NgramLM`
-                prompt_ids: Sequence[int],  # ids to continue (at least one)
-                beam_width: int = 4,  # hypotheses kept at each step
-                max_new_tokens: int = 50,  # the longest continuation
-                length_penalty: float = 1.0,  # rank by sum of log-probs / (new ids)**length_penalty; 0: no normalisation
-                stop_id: int | None = None,  # a hypothesis that emits this id is finished
-               ) -> list[int]:  # the prompt followed by the best continuation
+def beam_search(
+    model,  # a Keras LM or an `NgramLM`
+    prompt_ids: Sequence[int],  # ids to continue (at least one)
+    beam_width: int = 4,  # hypotheses kept at each step
+    max_new_tokens: int = 50,  # the longest continuation
+    length_penalty: float = 1.0,  # rank by sum of log-probs / (new ids)**length_penalty; 0: no normalisation
+    stop_id: int | None = None,  # a hypothesis that emits this id is finished
+) -> list[int]:  # the prompt followed by the best continuation
     "Beam search with length normalisation: keep the `beam_width` best partial continuations, return the best finished one."
     ids = _check_prompt(prompt_ids, max_new_tokens)
-    if beam_width < 1: raise ValueError(f"beam_width must be >= 1, got {beam_width}.")
+    if beam_width < 1:
+        raise ValueError(f"beam_width must be >= 1, got {beam_width}.")
     f = next_token_fn(model, use_cache=False)
     beams, done = [(0.0, ids)], []
     for _ in range(max_new_tokens):
@@ -214,39 +276,49 @@ def beam_search(model,  # a Keras LM or an `NgramLM`
         cands.sort(key=lambda c: -c[0])
         beams = [c for c in cands if c[1][-1] != stop_id][:beam_width]
         done += [c for c in cands[:beam_width] if c[1][-1] == stop_id]
-        if not beams: break
+        if not beams:
+            break
     norm = lambda c: c[0] / max(1, len(c[1]) - len(ids)) ** length_penalty
     return max(done + beams, key=norm)[1]
 
 # %% ../nbs/09_generation.ipynb #f275d3af
-def distinct_n(seqs: Sequence[Sequence],  # generated texts as token (or id) lists
-               n: int = 2,  # n-gram length
-              ) -> float:  # distinct n-grams / all n-grams, pooled over `seqs` (0 when there are none)
+def distinct_n(
+    seqs: Sequence[Sequence],  # generated texts as token (or id) lists
+    n: int = 2,  # n-gram length
+) -> float:  # distinct n-grams / all n-grams, pooled over `seqs` (0 when there are none)
     "Distinct-n (Li et al. 2016): the share of n-grams in the outputs that are unique; higher is more diverse."
-    grams = [tuple(s[i:i + n]) for s in seqs for i in range(len(s) - n + 1)]
+    grams = [tuple(s[i : i + n]) for s in seqs for i in range(len(s) - n + 1)]
     return len(set(grams)) / len(grams) if grams else 0.0
 
 # %% ../nbs/09_generation.ipynb #6dd2a748
-def continuation_logprobs(model,  # a Keras LM or an `NgramLM`
-                          ids: Sequence[int],  # prompt then continuation
-                          start: int,  # where the continuation starts (the prompt's length, >= 1)
-                         ) -> np.ndarray:  # natural-log probability of each id in ids[start:] given what precedes it, (len - start,)
+def continuation_logprobs(
+    model,  # a Keras LM or an `NgramLM`
+    ids: Sequence[int],  # prompt then continuation
+    start: int,  # where the continuation starts (the prompt's length, >= 1)
+) -> np.ndarray:  # natural-log probability of each id in ids[start:] given what precedes it, (len - start,)
     "The model's log-likelihood of a continuation, token by token (the same context policy as `generate`)."
-    if not 1 <= start <= len(ids): raise ValueError(f"start must be in 1..len(ids) = {len(ids)}, got {start}.")
+    if not 1 <= start <= len(ids):
+        raise ValueError(f"start must be in 1..len(ids) = {len(ids)}, got {start}.")
     f = next_token_fn(model)
     return np.array([f(ids[:t])[ids[t]] for t in range(start, len(ids))])
 
 # %% ../nbs/09_generation.ipynb #f0423012
-def encode_prompt(tokenizer,  # anything with `encode(str) -> list[int]` (and for word/char tokenizers, `split` and `vocab`)
-                  text: str,  # the prompt text
-                  unknown: str = "error",  # tokens missing from the vocabulary: "error", "drop" them, or keep as "unk"
-                 ) -> list[int]:  # ids; an empty prompt becomes [eos_id] (generate from the start of a line)
+def encode_prompt(
+    tokenizer,  # anything with `encode(str) -> list[int]` (and for word/char tokenizers, `split` and `vocab`)
+    text: str,  # the prompt text
+    unknown: str = "error",  # tokens missing from the vocabulary: "error", "drop" them, or keep as "unk"
+) -> list[int]:  # ids; an empty prompt becomes [eos_id] (generate from the start of a line)
     "Encode a user's prompt for `generate`, with explicit policies for empty text and unknown tokens."
-    if unknown not in ("error", "drop", "unk"): raise ValueError(f"unknown must be 'error', 'drop' or 'unk', got {unknown!r}.")
+    if unknown not in ("error", "drop", "unk"):
+        raise ValueError(f"unknown must be 'error', 'drop' or 'unk', got {unknown!r}.")
     tokens = tokenizer.split(text) if hasattr(tokenizer, "split") and hasattr(tokenizer, "vocab") else None
     missing = sorted({t for t in tokens if t not in tokenizer.vocab}) if tokens is not None else []
     if missing and unknown == "error":
-        raise ValueError(f"The prompt has {len(missing)} token(s) the tokenizer has never seen: {missing[:10]}. Remove them, or pass unknown='drop' or 'unk'.")
-    if missing and unknown == "drop": ids = tokenizer.vocab.to_ids([t for t in tokens if t in tokenizer.vocab])
-    else: ids = tokenizer.encode(text)
+        raise ValueError(
+            f"The prompt has {len(missing)} token(s) the tokenizer has never seen: {missing[:10]}. Remove them, or pass unknown='drop' or 'unk'."
+        )
+    if missing and unknown == "drop":
+        ids = tokenizer.vocab.to_ids([t for t in tokens if t in tokenizer.vocab])
+    else:
+        ids = tokenizer.encode(text)
     return ids if ids else [tokenizer.eos_id]

@@ -31,33 +31,42 @@ def _count_chunk(ids: np.ndarray, sent: np.ndarray, vocab_size: int, window: int
         upper = upper + sp.csr_matrix((np.full(len(rows), 1.0 / d), (rows, cols)), shape=(vocab_size, vocab_size))
     return upper
 
-def cooccurrence(sentences: Iterable[Sequence[str]],  # tokenized sentences; any iterable (read once, in chunks)
-                 words: Sequence[str],  # the vocabulary (index = id); other words are dropped before counting
-                 window: int = 10,  # largest distance between two counted words
-                 chunk_tokens: int = 1_000_000,  # ids counted at a time (bounds the memory of the pair arrays)
-                ) -> sp.csr_matrix:  # (V, V) symmetric matrix of distance-weighted counts
+
+def cooccurrence(
+    sentences: Iterable[Sequence[str]],  # tokenized sentences; any iterable (read once, in chunks)
+    words: Sequence[str],  # the vocabulary (index = id); other words are dropped before counting
+    window: int = 10,  # largest distance between two counted words
+    chunk_tokens: int = 1_000_000,  # ids counted at a time (bounds the memory of the pair arrays)
+) -> sp.csr_matrix:  # (V, V) symmetric matrix of distance-weighted counts
     "GloVe's co-occurrence matrix: X[i, j] = sum of 1/d over occurrences of words i and j at distance d <= window."
-    if window < 1: raise ValueError(f"window must be at least 1, got {window}.")
+    if window < 1:
+        raise ValueError(f"window must be at least 1, got {window}.")
     stoi = {w: i for i, w in enumerate(words)}
     V, upper, ids, sent = len(words), None, [], []
+
     def flush():
         nonlocal upper, ids, sent
         part = _count_chunk(np.array(ids, np.int32), np.array(sent, np.int32), V, window)
         upper = part if upper is None else upper + part
         ids, sent = [], []
+
     for k, s in enumerate(sentences):
-        if isinstance(s, str): raise ValueError(f"Sentence {k} is a str; pass tokenized sentences (lists of words).")
+        if isinstance(s, str):
+            raise ValueError(f"Sentence {k} is a str; pass tokenized sentences (lists of words).")
         row = [stoi[w] for w in s if w in stoi]
-        ids += row; sent += [k] * len(row)
-        if len(ids) >= chunk_tokens: flush()
+        ids += row
+        sent += [k] * len(row)
+        if len(ids) >= chunk_tokens:
+            flush()
     flush()
     return (upper + upper.T).tocsr()
 
 # %% ../nbs/05b_glove.ipynb #f1c1e795
-def glove_weight(x: np.ndarray,  # co-occurrence counts (> 0)
-                 x_max: float = 100.0,  # counts at or above this get weight 1
-                 alpha: float = 0.75,  # exponent below x_max
-                ) -> np.ndarray:  # f(x), in (0, 1]
+def glove_weight(
+    x: np.ndarray,  # co-occurrence counts (> 0)
+    x_max: float = 100.0,  # counts at or above this get weight 1
+    alpha: float = 0.75,  # exponent below x_max
+) -> np.ndarray:  # f(x), in (0, 1]
     "GloVe's weighting function f(x) = min(1, (x / x_max)^alpha)."
     return np.minimum(1.0, (np.asarray(x, dtype=np.float64) / x_max) ** alpha)
 
@@ -65,6 +74,7 @@ def glove_weight(x: np.ndarray,  # co-occurrence counts (> 0)
 @dataclass
 class GloVeConfig:
     "Hyperparameters of GloVe (defaults from the paper, except where noted)."
+
     embed_dim: int = 50  # size of each word vector
     window: int = 10  # co-occurrence window (both sides)
     min_count: int = 5  # words seen fewer times are dropped before counting
@@ -87,13 +97,15 @@ def _row_sums(idx: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     S = sp.csr_matrix((np.ones(len(idx), g.dtype), (inv, np.arange(len(idx)))), shape=(len(rows), len(idx)))
     return rows, S @ g  # a sparse (U, B) 0/1 matrix times the (B, C) gradients sums them per row
 
-def adagrad_step(param: np.ndarray,  # parameter array, updated in place
-                 accum: np.ndarray,  # its sum of squared gradients (same shape), updated in place
-                 rows: np.ndarray,  # the rows that received gradient
-                 grad: np.ndarray,  # their gradients, one row per entry of `rows`
-                 lr: float,  # eta
-                 eps: float = 1e-10,  # guards the division while the sum is 0
-                ) -> None:
+
+def adagrad_step(
+    param: np.ndarray,  # parameter array, updated in place
+    accum: np.ndarray,  # its sum of squared gradients (same shape), updated in place
+    rows: np.ndarray,  # the rows that received gradient
+    grad: np.ndarray,  # their gradients, one row per entry of `rows`
+    lr: float,  # eta
+    eps: float = 1e-10,  # guards the division while the sum is 0
+) -> None:
     "AdaGrad on the given rows: G += g^2; param -= lr * g / sqrt(G)."
     accum[rows] += grad * grad
     param[rows] -= lr * grad / np.sqrt(accum[rows] + eps)
@@ -102,6 +114,7 @@ def adagrad_step(param: np.ndarray,  # parameter array, updated in place
 @dataclass
 class GloVeResult:
     "Trained GloVe parameters, per-epoch losses and the vectors (word + context) as KeyedVectors."
+
     words: list  # the vocabulary (index = id)
     W: np.ndarray  # (V, C) word vectors
     C: np.ndarray  # (V, C) context vectors
@@ -117,8 +130,10 @@ class GloVeResult:
         kv.add_vectors(self.words, (self.W + self.C).astype(np.float32))
         return kv
 
-    def save(self, path: str | Path,  # file to write (word2vec text format: a "V C" header, then one word and its vector per line)
-            ) -> Path:  # the path written
+    def save(
+        self,
+        path: str | Path,  # file to write (word2vec text format: a "V C" header, then one word and its vector per line)
+    ) -> Path:  # the path written
         "Save the summed vectors in word2vec text format (readable by gensim and most tools)."
         path = Path(path)
         self.kv.save_word2vec_format(str(path), binary=False)
@@ -129,28 +144,36 @@ def _epoch(res: GloVeResult, G: list, i, j, logx, fx, cfg: GloVeConfig, rng) -> 
     "One AdaGrad pass over the non-zero entries in random order; returns the mean weighted squared residual."
     total, order = 0.0, rng.permutation(len(logx))
     for s in range(0, len(order), cfg.batch_size):
-        b = order[s:s + cfg.batch_size]
+        b = order[s : s + cfg.batch_size]
         bi, bj = i[b], j[b]
         wi, cj = res.W[bi], res.C[bj]  # (B, C) each
         delta = np.einsum("bc,bc->b", wi, cj) + res.b[bi] + res.b_ctx[bj] - logx[b]  # (B,)
         fd = fx[b] * delta
         total += float(fd @ delta)
-        rows_i, g_i = _row_sums(bi, np.concatenate([fd[:, None] * cj, fd[:, None]], axis=1))  # (U, C+1): vector and bias
+        rows_i, g_i = _row_sums(
+            bi, np.concatenate([fd[:, None] * cj, fd[:, None]], axis=1)
+        )  # (U, C+1): vector and bias
         rows_j, g_j = _row_sums(bj, np.concatenate([fd[:, None] * wi, fd[:, None]], axis=1))
-        adagrad_step(res.W, G[0], rows_i, g_i[:, :-1], cfg.lr); adagrad_step(res.b, G[2], rows_i, g_i[:, -1], cfg.lr)
-        adagrad_step(res.C, G[1], rows_j, g_j[:, :-1], cfg.lr); adagrad_step(res.b_ctx, G[3], rows_j, g_j[:, -1], cfg.lr)
+        adagrad_step(res.W, G[0], rows_i, g_i[:, :-1], cfg.lr)
+        adagrad_step(res.b, G[2], rows_i, g_i[:, -1], cfg.lr)
+        adagrad_step(res.C, G[1], rows_j, g_j[:, :-1], cfg.lr)
+        adagrad_step(res.b_ctx, G[3], rows_j, g_j[:, -1], cfg.lr)
     return total / len(order)
 
-def train_glove(X: sp.spmatrix,  # (V, V) co-occurrence counts (`cooccurrence`)
-                words: Sequence[str],  # the vocabulary of X
-                config: GloVeConfig | None = None,  # hyperparameters (`window` and `min_count` are not used here)
-                verbose: bool = False,  # print the loss after each epoch
-               ) -> GloVeResult:  # parameters, losses, vectors
+
+def train_glove(
+    X: sp.spmatrix,  # (V, V) co-occurrence counts (`cooccurrence`)
+    words: Sequence[str],  # the vocabulary of X
+    config: GloVeConfig | None = None,  # hyperparameters (`window` and `min_count` are not used here)
+    verbose: bool = False,  # print the loss after each epoch
+) -> GloVeResult:  # parameters, losses, vectors
     "Fit GloVe to a co-occurrence matrix with minibatch AdaGrad on its non-zero entries."
     cfg = config or GloVeConfig()
-    if X.shape != (len(words), len(words)): raise ValueError(f"X is {X.shape} but there are {len(words)} words; build X from the same vocabulary.")
+    if X.shape != (len(words), len(words)):
+        raise ValueError(f"X is {X.shape} but there are {len(words)} words; build X from the same vocabulary.")
     Xc = sp.coo_matrix(X)
-    if Xc.nnz == 0: raise ValueError("X has no non-zero entries; count co-occurrences on more text or a larger window.")
+    if Xc.nnz == 0:
+        raise ValueError("X has no non-zero entries; count co-occurrences on more text or a larger window.")
     i, j = Xc.row.astype(np.int64), Xc.col.astype(np.int64)
     logx, fx = np.log(Xc.data).astype(np.float32), glove_weight(Xc.data, cfg.x_max, cfg.alpha).astype(np.float32)
     rng, V, D = np.random.default_rng(cfg.seed), len(words), cfg.embed_dim
@@ -160,19 +183,22 @@ def train_glove(X: sp.spmatrix,  # (V, V) co-occurrence counts (`cooccurrence`)
     t0 = time.perf_counter()
     for epoch in range(cfg.num_epochs):
         res.losses.append(_epoch(res, G, i, j, logx, fx, cfg, rng))
-        if verbose: print(f"epoch {epoch + 1}/{cfg.num_epochs}: loss {res.losses[-1]:.5f}")
+        if verbose:
+            print(f"epoch {epoch + 1}/{cfg.num_epochs}: loss {res.losses[-1]:.5f}")
     res.seconds = time.perf_counter() - t0
     return res
 
 # %% ../nbs/05b_glove.ipynb #7187c759
-def fit_glove(sentences: Iterable[Sequence[str]],  # tokenized sentences (a list: it is read twice)
-              config: GloVeConfig | None = None,  # hyperparameters
-              verbose: bool = False,  # print the loss after each epoch
-             ) -> GloVeResult:  # parameters, losses, vectors
+def fit_glove(
+    sentences: Iterable[Sequence[str]],  # tokenized sentences (a list: it is read twice)
+    config: GloVeConfig | None = None,  # hyperparameters
+    verbose: bool = False,  # print the loss after each epoch
+) -> GloVeResult:  # parameters, losses, vectors
     "GloVe from tokenized text: vocabulary (`min_count`), co-occurrence counts (`window`), then `train_glove`."
     cfg = config or GloVeConfig()
     if isinstance(sentences, (str, bytes)) or iter(sentences) is sentences:
         raise ValueError("fit_glove needs a list of tokenized sentences (it reads them twice), e.g. `list(...)`.")
-    words = Vocab.build(sentences, min_freq=cfg.min_count).itos[len(SPECIALS):]
-    if not words: raise ValueError(f"No word occurs {cfg.min_count} times or more; lower `min_count` or give more text.")
+    words = Vocab.build(sentences, min_freq=cfg.min_count).itos[len(SPECIALS) :]
+    if not words:
+        raise ValueError(f"No word occurs {cfg.min_count} times or more; lower `min_count` or give more text.")
     return train_glove(cooccurrence(sentences, words, cfg.window), words, cfg, verbose)

@@ -18,32 +18,42 @@ __all__ = ['LN2', 'nll', 'likelihood', 'cross_entropy', 'perplexity', 'bits_per_
 # %% ../nbs/03_mle.ipynb #71b829e3
 LN2 = math.log(2.0)  # nats per bit: divide a value in nats by LN2 to get bits
 
+
 def _check_log_probs(log_probs) -> np.ndarray:
     "Check that `log_probs` are natural-log probabilities and return them as a flat float array."
     lp = np.asarray(log_probs, dtype=np.float64).ravel()
-    if lp.size == 0: raise ValueError("log_probs is empty: score at least one token.")
-    if np.isnan(lp).any(): raise ValueError("log_probs contains NaN: check the model's outputs.")
+    if lp.size == 0:
+        raise ValueError("log_probs is empty: score at least one token.")
+    if np.isnan(lp).any():
+        raise ValueError("log_probs contains NaN: check the model's outputs.")
     if (lp > 1e-9).any():
-        raise ValueError("log_probs must be <= 0 (natural-log probabilities); "
-                         "did you pass probabilities or NLLs? Pass np.log(p) or -nll.")
+        raise ValueError(
+            "log_probs must be <= 0 (natural-log probabilities); "
+            "did you pass probabilities or NLLs? Pass np.log(p) or -nll."
+        )
     return lp
 
 # %% ../nbs/03_mle.ipynb #e874a9da
-def nll(log_probs, # natural-log probabilities of the scored tokens, any shape; -inf for a zero-probability token
-       ) -> float: # total negative log-likelihood in nats (inf if any token had probability 0)
+def nll(
+    log_probs,  # natural-log probabilities of the scored tokens, any shape; -inf for a zero-probability token
+) -> float:  # total negative log-likelihood in nats (inf if any token had probability 0)
     "Negative log-likelihood of a text in nats: `-sum(log_probs)`."
     return float(-_check_log_probs(log_probs).sum())
 
-def likelihood(log_probs, # natural-log probabilities of the scored tokens
-              ) -> float: # the product of the tokens' probabilities (underflows to 0.0 for long texts)
+
+def likelihood(
+    log_probs,  # natural-log probabilities of the scored tokens
+) -> float:  # the product of the tokens' probabilities (underflows to 0.0 for long texts)
     "Likelihood of a text: the product of its tokens' probabilities, `exp(-nll)`."
     return math.exp(-nll(log_probs))
 
 # %% ../nbs/03_mle.ipynb #190c7791
-def cross_entropy(log_probs, # natural-log probabilities of the scored tokens
-                 ) -> float: # mean NLL in nats per token
+def cross_entropy(
+    log_probs,  # natural-log probabilities of the scored tokens
+) -> float:  # mean NLL in nats per token
     "Empirical cross-entropy: the mean negative log-likelihood per token, in nats."
     return float(-_check_log_probs(log_probs).mean())
+
 
 def _check_nll(value, name: str) -> float:
     "Check that `value` is a non-negative NLL (inf allowed) and return it as a float."
@@ -53,42 +63,54 @@ def _check_nll(value, name: str) -> float:
     return value
 
 # %% ../nbs/03_mle.ipynb #c1f3dce6
-def perplexity(mean_nll: float, # mean NLL in nats per token (e.g. `cross_entropy(log_probs)`)
-              ) -> float: # exp(mean_nll): the effective number of equally likely choices per token
+def perplexity(
+    mean_nll: float,  # mean NLL in nats per token (e.g. `cross_entropy(log_probs)`)
+) -> float:  # exp(mean_nll): the effective number of equally likely choices per token
     "Perplexity from a mean NLL in nats per token."
     m = _check_nll(mean_nll, "mean_nll")
-    try: return math.exp(m)
-    except OverflowError: return math.inf
+    try:
+        return math.exp(m)
+    except OverflowError:
+        return math.inf
 
-def bits_per_token(mean_nll: float, # mean NLL in nats per token
-                  ) -> float: # the same quantity in bits per token
+
+def bits_per_token(
+    mean_nll: float,  # mean NLL in nats per token
+) -> float:  # the same quantity in bits per token
     "Bits per token from a mean NLL in nats per token."
     return _check_nll(mean_nll, "mean_nll") / LN2
 
-def bits_per_char(total_nll: float, # total NLL in nats of a text, summed over all its tokens
-                  n_chars: int, # number of characters of that text, `len(text)`
-                 ) -> float: # bits per character
+
+def bits_per_char(
+    total_nll: float,  # total NLL in nats of a text, summed over all its tokens
+    n_chars: int,  # number of characters of that text, `len(text)`
+) -> float:  # bits per character
     "Bits per character: a text's total NLL in nats over its character count, in bits."
     if int(n_chars) != n_chars or n_chars <= 0:
         raise ValueError(f"n_chars must be a positive character count such as len(text), got {n_chars}.")
     return _check_nll(total_nll, "total_nll") / (n_chars * LN2)
 
 # %% ../nbs/03_mle.ipynb #31d6b2da
-def log_softmax(logits, # unnormalised scores, any shape
-                axis: int = -1, # the vocabulary axis
-               ) -> np.ndarray: # log-probabilities, same shape as `logits`
+def log_softmax(
+    logits,  # unnormalised scores, any shape
+    axis: int = -1,  # the vocabulary axis
+) -> np.ndarray:  # log-probabilities, same shape as `logits`
     "Numerically stable log-softmax of `logits` along `axis`."
     z = np.asarray(logits, dtype=np.float64)
     z = z - z.max(axis=axis, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
 
-def token_log_probs(logits, # next-token logits, shape (..., V), e.g. (B, T, V)
-                    y, # target token ids, shape (...), e.g. (B, T)
-                   ) -> np.ndarray: # log p(y), shape (...)
+
+def token_log_probs(
+    logits,  # next-token logits, shape (..., V), e.g. (B, T, V)
+    y,  # target token ids, shape (...), e.g. (B, T)
+) -> np.ndarray:  # log p(y), shape (...)
     "Log-probability of each target id in `y` under the next-token `logits`."
     y = np.asarray(y)
     if y.shape != np.shape(logits)[:-1]:
-        raise ValueError(f"y has shape {y.shape} but logits have shape {np.shape(logits)}; y must be logits.shape[:-1].")
+        raise ValueError(
+            f"y has shape {y.shape} but logits have shape {np.shape(logits)}; y must be logits.shape[:-1]."
+        )
     return np.take_along_axis(log_softmax(logits), y[..., None], axis=-1)[..., 0]
 
 # %% ../nbs/03_mle.ipynb #b3af9ec0
@@ -101,55 +123,67 @@ def _check_ids(x, vocab_size: int) -> np.ndarray:
         raise ValueError(f"token ids must lie in [0, {vocab_size}); raise vocab_size or re-encode the text.")
     return x.astype(np.int64)
 
-def unigram_counts(x, # token ids, shape (N,)
-                   vocab_size: int, # V
-                  ) -> np.ndarray: # c[v], shape (V,)
+
+def unigram_counts(
+    x,  # token ids, shape (N,)
+    vocab_size: int,  # V
+) -> np.ndarray:  # c[v], shape (V,)
     "Number of times each token id occurs in `x`."
     return np.bincount(_check_ids(x, vocab_size), minlength=vocab_size).astype(np.float64)
 
-def bigram_counts(x, # token ids, shape (N,)
-                  vocab_size: int, # V
-                 ) -> np.ndarray: # c[a, b], shape (V, V)
+
+def bigram_counts(
+    x,  # token ids, shape (N,)
+    vocab_size: int,  # V
+) -> np.ndarray:  # c[a, b], shape (V, V)
     "Number of times token `a` is directly followed by token `b` in `x`."
     x = _check_ids(x, vocab_size)
     flat = np.bincount(x[:-1] * vocab_size + x[1:], minlength=vocab_size * vocab_size)
     return flat.reshape(vocab_size, vocab_size).astype(np.float64)
 
 # %% ../nbs/03_mle.ipynb #925e0f9c
-def add_k(counts, # counts along the last axis: (V,) unigram or (V, V) bigram
-          k: float = 0.0, # pseudo-count added to every cell; 0 gives the MLE
-         ) -> np.ndarray: # probabilities, same shape, each row summing to 1
+def add_k(
+    counts,  # counts along the last axis: (V,) unigram or (V, V) bigram
+    k: float = 0.0,  # pseudo-count added to every cell; 0 gives the MLE
+) -> np.ndarray:  # probabilities, same shape, each row summing to 1
     "Add-k estimate `(c + k) / sum(c + k)` along the last axis; `k=0` is the MLE (relative frequency)."
-    if k < 0: raise ValueError(f"k must be >= 0, got {k}.")
+    if k < 0:
+        raise ValueError(f"k must be >= 0, got {k}.")
     c = np.asarray(counts, dtype=np.float64) + k
     total = c.sum(axis=-1, keepdims=True)
     return np.where(total > 0, c / np.where(total > 0, total, 1.0), 1.0 / c.shape[-1])  # unseen row: uniform
 
-def bigram_log_probs(p, # bigram probabilities p[a, b] = p(b | a), shape (V, V)
-                     x, # token ids, shape (N,)
-                    ) -> np.ndarray: # log p(x[t] | x[t-1]) for t = 1..N-1, shape (N-1,); -inf where p is 0
+
+def bigram_log_probs(
+    p,  # bigram probabilities p[a, b] = p(b | a), shape (V, V)
+    x,  # token ids, shape (N,)
+) -> np.ndarray:  # log p(x[t] | x[t-1]) for t = 1..N-1, shape (N-1,); -inf where p is 0
     "Per-token log-probabilities of `x` under a bigram model; the first token is only context."
     p = np.asarray(p)
     x = _check_ids(x, p.shape[0])
-    with np.errstate(divide="ignore"): return np.log(p[x[:-1], x[1:]])
+    with np.errstate(divide="ignore"):
+        return np.log(p[x[:-1], x[1:]])
 
 # %% ../nbs/03_mle.ipynb #21264321
-def interpolate(p_bigram, # bigram probabilities p(b | a), shape (V, V)
-                p_unigram, # unigram probabilities p(b), shape (V,)
-                lam: float, # weight of the bigram, in [0, 1]
-               ) -> np.ndarray: # mixed bigram probabilities, shape (V, V)
+def interpolate(
+    p_bigram,  # bigram probabilities p(b | a), shape (V, V)
+    p_unigram,  # unigram probabilities p(b), shape (V,)
+    lam: float,  # weight of the bigram, in [0, 1]
+) -> np.ndarray:  # mixed bigram probabilities, shape (V, V)
     "Linear interpolation `lam * p(b | a) + (1 - lam) * p(b)` of a bigram and a unigram model."
-    if not 0.0 <= lam <= 1.0: raise ValueError(f"lam must be in [0, 1], got {lam}.")
+    if not 0.0 <= lam <= 1.0:
+        raise ValueError(f"lam must be in [0, 1], got {lam}.")
     return lam * np.asarray(p_bigram) + (1.0 - lam) * np.asarray(p_unigram)[None, :]
 
 # %% ../nbs/03_mle.ipynb #ce727c4a
 @dataclass
 class MarkovSource:
     "A synthetic language: a seeded random sparse Markov chain whose entropy rate is known exactly."
+
     vocab_size: int = 32  # V, the number of symbols (the states of the chain)
-    branching: int = 6    # allowed successors per symbol; the other V - branching get probability 0
-    alpha: float = 0.5    # Dirichlet concentration of each row's nonzero probabilities (small: peaky rows)
-    seed: int = 0         # seed of the random transition matrix
+    branching: int = 6  # allowed successors per symbol; the other V - branching get probability 0
+    alpha: float = 0.5  # Dirichlet concentration of each row's nonzero probabilities (small: peaky rows)
+    seed: int = 0  # seed of the random transition matrix
     transition: np.ndarray = field(init=False, repr=False, compare=False)  # (V, V) P[a, b] = p(b | a), rows sum to 1
     stationary: np.ndarray = field(init=False, repr=False, compare=False)  # (V,) pi with pi @ P == pi
 
@@ -157,7 +191,8 @@ class MarkovSource:
         V, b = self.vocab_size, self.branching
         if V < 2 or not 1 <= b <= V:
             raise ValueError(f"need vocab_size >= 2 and 1 <= branching <= vocab_size, got {V} and {b}.")
-        if self.alpha <= 0: raise ValueError(f"alpha must be > 0, got {self.alpha}.")
+        if self.alpha <= 0:
+            raise ValueError(f"alpha must be > 0, got {self.alpha}.")
         rng = np.random.default_rng(self.seed)
         P = np.zeros((V, V))
         for a in range(V):
@@ -170,14 +205,17 @@ class MarkovSource:
         self.transition, self.stationary = P, pi / pi.sum()
         assert (self.stationary > 0).all() and np.allclose(self.stationary @ P, self.stationary)
 
-    def cross_entropy_rate(self, q, # a bigram model q[a, b] = q(b | a), shape (V, V)
-                          ) -> float: # -sum_a pi_a sum_b P_ab log q_ab, nats per symbol (inf if q misses a possible bigram)
+    def cross_entropy_rate(
+        self,
+        q,  # a bigram model q[a, b] = q(b | a), shape (V, V)
+    ) -> float:  # -sum_a pi_a sum_b P_ab log q_ab, nats per symbol (inf if q misses a possible bigram)
         "Exact cross-entropy rate of bigram model `q` on this source, in nats per symbol."
         q = np.asarray(q, dtype=np.float64)
         if q.shape != self.transition.shape:
             raise ValueError(f"q must have shape {self.transition.shape}, got {q.shape}.")
         P, possible = self.transition, self.transition > 0
-        with np.errstate(divide="ignore"): log_q = np.log(np.where(possible, q, 1.0))
+        with np.errstate(divide="ignore"):
+            log_q = np.log(np.where(possible, q, 1.0))
         return float(-(self.stationary[:, None] * P * log_q).sum())
 
     @property
@@ -190,11 +228,14 @@ class MarkovSource:
         "Entropy rate in bits per symbol."
         return self.entropy_rate / LN2
 
-    def sample(self, n: int, # number of symbols
-               seed: int = 0, # seed of the sampler (independent of the chain's own seed)
-              ) -> np.ndarray: # symbol ids, shape (n,)
+    def sample(
+        self,
+        n: int,  # number of symbols
+        seed: int = 0,  # seed of the sampler (independent of the chain's own seed)
+    ) -> np.ndarray:  # symbol ids, shape (n,)
         "Sample a text of `n` symbols, the first one drawn from the stationary distribution."
-        if n < 1: raise ValueError(f"n must be >= 1, got {n}.")
+        if n < 1:
+            raise ValueError(f"n must be >= 1, got {n}.")
         rng = np.random.default_rng(seed)
         cum = [np.cumsum(row).tolist() for row in self.transition]
         u = rng.random(n).tolist()
@@ -205,12 +246,15 @@ class MarkovSource:
         return np.array(x, dtype=np.int64)
 
 # %% ../nbs/03_mle.ipynb #c55de4ea
-def block_standard_error(values, # per-token values in text order, e.g. per-token NLLs, shape (N,)
-                         n_blocks: int = 20, # number of consecutive blocks to average
-                        ) -> float: # estimated standard error of values.mean()
+def block_standard_error(
+    values,  # per-token values in text order, e.g. per-token NLLs, shape (N,)
+    n_blocks: int = 20,  # number of consecutive blocks to average
+) -> float:  # estimated standard error of values.mean()
     "Standard error of the mean of correlated per-token values, from the spread of block means."
     v = np.asarray(values, dtype=np.float64).ravel()
     if n_blocks < 2 or v.size < 2 * n_blocks:
-        raise ValueError(f"need n_blocks >= 2 and at least 2 values per block, got {v.size} values for {n_blocks} blocks.")
+        raise ValueError(
+            f"need n_blocks >= 2 and at least 2 values per block, got {v.size} values for {n_blocks} blocks."
+        )
     means = v[: v.size // n_blocks * n_blocks].reshape(n_blocks, -1).mean(axis=1)
     return float(means.std(ddof=1) / math.sqrt(n_blocks))

@@ -28,30 +28,45 @@ __all__ = ['ARPA_BOS', 'ARPA_EOS', 'LN10', 'FALLBACK_DISCOUNTS', 'encode_sentenc
 ARPA_BOS, ARPA_EOS = "<s>", "</s>"  # how ARPA files spell the sentence markers (`BOS`, `EOS` in a `Vocab`)
 LN10 = math.log(10.0)  # ARPA files hold log10 values; multiply by LN10 to get natural logs
 
+
 def _check_sentences(sentences) -> list[list[str]]:
     "The sentences as lists of token strings, or a ValueError that says what was passed instead."
-    if isinstance(sentences, str): raise ValueError("Pass sentences as token lists, e.g. [['a', 'cat'], ['a', 'dog']], not one string.")
+    if isinstance(sentences, str):
+        raise ValueError("Pass sentences as token lists, e.g. [['a', 'cat'], ['a', 'dog']], not one string.")
     out = []
     for i, s in enumerate(sentences):
-        if isinstance(s, str): raise ValueError(f"Sentence {i} is a string; each sentence must be a list of token strings (split it first).")
+        if isinstance(s, str):
+            raise ValueError(
+                f"Sentence {i} is a string; each sentence must be a list of token strings (split it first)."
+            )
         s = s if isinstance(s, list) else list(s)
-        if s and not isinstance(s[0], str): raise ValueError(f"Sentence {i} holds {type(s[0]).__name__}s; each sentence must be a list of token strings.")
+        if s and not isinstance(s[0], str):
+            raise ValueError(
+                f"Sentence {i} holds {type(s[0]).__name__}s; each sentence must be a list of token strings."
+            )
         out.append(s)
     return out
 
 # %% ../nbs/06a_ngram.ipynb #b68253e0
-def encode_sentences(sentences: Iterable[Sequence[str]],  # token lists, one per sentence, without <s> and </s>
-                     vocab: Vocab,  # token -> id map; tokens it lacks become `UNK_ID`
-                    ) -> tuple[np.ndarray, np.ndarray]:  # (x, offsets), both (L,): `<s> w1 .. wk </s> <s> ..` and each position's distance from its `<s>`
+def encode_sentences(
+    sentences: Iterable[Sequence[str]],  # token lists, one per sentence, without <s> and </s>
+    vocab: Vocab,  # token -> id map; tokens it lacks become `UNK_ID`
+) -> tuple[
+    np.ndarray, np.ndarray
+]:  # (x, offsets), both (L,): `<s> w1 .. wk </s> <s> ..` and each position's distance from its `<s>`
     "All sentences as one id stream with sentence markers, and each token's offset in its sentence."
     ids = [vocab.to_ids(s) for s in _check_sentences(sentences)]
     lens = np.fromiter((len(s) + 2 for s in ids), np.int64, len(ids))  # words + <s> + </s>
     starts = np.cumsum(lens) - lens
     x = np.empty(int(lens.sum()), np.int64)
-    inner = np.ones(len(x), bool); inner[starts] = False; inner[starts + lens - 1] = False
+    inner = np.ones(len(x), bool)
+    inner[starts] = False
+    inner[starts + lens - 1] = False
     x[inner] = np.fromiter(itertools.chain.from_iterable(ids), np.int64, len(x) - 2 * len(ids))
     if np.isin(x[inner], (PAD_ID, BOS_ID, EOS_ID)).any() or ARPA_BOS in vocab or ARPA_EOS in vocab:
-        raise ValueError(f"Sentences and vocabulary must not hold {PAD}, {BOS}, {EOS}, {ARPA_BOS} or {ARPA_EOS}: the model adds sentence markers itself.")
+        raise ValueError(
+            f"Sentences and vocabulary must not hold {PAD}, {BOS}, {EOS}, {ARPA_BOS} or {ARPA_EOS}: the model adds sentence markers itself."
+        )
     x[starts], x[starts + lens - 1] = BOS_ID, EOS_ID
     return x, np.arange(len(x)) - np.repeat(starts, lens)
 
@@ -59,6 +74,7 @@ def encode_sentences(sentences: Iterable[Sequence[str]],  # token lists, one per
 @dataclass
 class NgramCounts:
     "The n-grams of orders 1..N of a corpus: order n's entries are sorted int64 keys `prefix_index * V + last_word`."
+
     vocab_size: int  # V
     keys: list  # keys[n-1]: sorted distinct keys of order n, (K_n,); order 1 is every id: arange(V)
     counts: list  # counts[n-1]: raw count of each n-gram, (K_n,)
@@ -66,41 +82,53 @@ class NgramCounts:
     bos_first: list  # bos_first[n-1]: whether the n-gram starts with <s>, (K_n,) bool
 
     @property
-    def order(self) -> int: return len(self.keys)  # N
+    def order(self) -> int:
+        return len(self.keys)  # N
 
 # %% ../nbs/06a_ngram.ipynb #7d359a75
-def count_ngrams(x: np.ndarray,  # the id stream of `encode_sentences`, (L,)
-                 offsets: np.ndarray,  # each position's offset from its sentence's <s>, (L,)
-                 order: int,  # N: count orders 1..N
-                 vocab_size: int,  # V
-                ) -> NgramCounts:
+def count_ngrams(
+    x: np.ndarray,  # the id stream of `encode_sentences`, (L,)
+    offsets: np.ndarray,  # each position's offset from its sentence's <s>, (L,)
+    order: int,  # N: count orders 1..N
+    vocab_size: int,  # V
+) -> NgramCounts:
     "Count the n-grams of orders 1..N that lie inside one sentence, with one `np.unique` per order."
     V = vocab_size
     c = NgramCounts(V, [np.arange(V)], [np.bincount(x, minlength=V)], [None], [np.arange(V) == BOS_ID])
     at = x  # at[i]: index, at the order below, of the n-gram ending at position i (-1: none)
     for n in range(2, order + 1):
         pos = np.flatnonzero(offsets >= n - 1)  # the positions where an n-gram ends inside its sentence
-        keys, first, inv, counts = np.unique(at[pos - 1] * V + x[pos], return_index=True, return_inverse=True, return_counts=True)
-        c.keys.append(keys); c.counts.append(counts)
+        keys, first, inv, counts = np.unique(
+            at[pos - 1] * V + x[pos], return_index=True, return_inverse=True, return_counts=True
+        )
+        c.keys.append(keys)
+        c.counts.append(counts)
         c.suffix.append(at[pos[first]])  # the (n-1)-gram that ends where the n-gram ends
         c.bos_first.append(offsets[pos[first]] == n - 1)
-        at = np.full(len(x), -1, np.int64); at[pos] = inv
+        at = np.full(len(x), -1, np.int64)
+        at[pos] = inv
     return c
 
 # %% ../nbs/06a_ngram.ipynb #daa632b5
 @patch
-def ngram_ids(self: NgramCounts, n: int,  # the order
-             ) -> np.ndarray:  # (K_n, n) word ids of the order's n-grams, in key order
+def ngram_ids(
+    self: NgramCounts,
+    n: int,  # the order
+) -> np.ndarray:  # (K_n, n) word ids of the order's n-grams, in key order
     "The word ids of every n-gram of order `n`."
-    if n == 1: return self.keys[0][:, None]
+    if n == 1:
+        return self.keys[0][:, None]
     V, k = self.vocab_size, self.keys[n - 1]
     return np.concatenate([self.ngram_ids(n - 1)[k // V], (k % V)[:, None]], axis=1)
 
+
 @patch
-def table(self: NgramCounts, n: int,  # the order
-          vocab: Vocab,  # the vocabulary the ids come from
-          values: np.ndarray | None = None,  # one value per n-gram (default: the raw counts)
-         ) -> dict[str, int]:  # "w1 w2 ..." -> value, for the n-grams whose value is not 0; markers spelled <s>, </s>
+def table(
+    self: NgramCounts,
+    n: int,  # the order
+    vocab: Vocab,  # the vocabulary the ids come from
+    values: np.ndarray | None = None,  # one value per n-gram (default: the raw counts)
+) -> dict[str, int]:  # "w1 w2 ..." -> value, for the n-grams whose value is not 0; markers spelled <s>, </s>
     "A readable dict of one order's n-grams (for small corpora)."
     values = self.counts[n - 1] if values is None else values
     words = np.array(vocab.itos, dtype=object)
@@ -109,32 +137,44 @@ def table(self: NgramCounts, n: int,  # the order
     return {" ".join(w): int(v) for w, v in zip(words, values) if v}
 
 # %% ../nbs/06a_ngram.ipynb #8412a8db
-def adjusted_counts(c: NgramCounts,  # the n-gram counts
-                   ) -> list[np.ndarray]:  # a[n-1]: the count Kneser-Ney uses for each n-gram of order n, (K_n,)
+def adjusted_counts(
+    c: NgramCounts,  # the n-gram counts
+) -> list[np.ndarray]:  # a[n-1]: the count Kneser-Ney uses for each n-gram of order n, (K_n,)
     "Raw counts at the top order and for n-grams starting with <s>; elsewhere the number of distinct words seen before the n-gram."
     a = []
     for n in range(1, c.order + 1):
-        if n == c.order: an = c.counts[n - 1].copy()
+        if n == c.order:
+            an = c.counts[n - 1].copy()
         else:
             an = np.bincount(c.suffix[n], minlength=len(c.keys[n - 1]))  # one per distinct left extension
             an[c.bos_first[n - 1]] = c.counts[n - 1][c.bos_first[n - 1]]
-        if n == 1: an[[PAD_ID, BOS_ID]] = 0  # never predicted
+        if n == 1:
+            an[[PAD_ID, BOS_ID]] = 0  # never predicted
         a.append(an)
     return a
 
 # %% ../nbs/06a_ngram.ipynb #163126a3
-FALLBACK_DISCOUNTS = (0.5, 1.0, 1.5)  # (D1, D2, D3+) where the counts of counts cannot give valid ones (KenLM's defaults)
+FALLBACK_DISCOUNTS = (
+    0.5,
+    1.0,
+    1.5,
+)  # (D1, D2, D3+) where the counts of counts cannot give valid ones (KenLM's defaults)
 
-def count_of_counts(a: np.ndarray,  # adjusted counts of one order
-                   ) -> np.ndarray:  # (n1, n2, n3, n4): how many n-grams have count 1, 2, 3, 4
+
+def count_of_counts(
+    a: np.ndarray,  # adjusted counts of one order
+) -> np.ndarray:  # (n1, n2, n3, n4): how many n-grams have count 1, 2, 3, 4
     "The counts of counts the discounts are estimated from."
     return np.bincount(np.minimum(a, 5), minlength=6)[1:5]
 
-def kn_discounts(nk: Sequence[int],  # (n1, n2, n3, n4) from `count_of_counts`
-                ) -> np.ndarray | None:  # (D1, D2, D3+), or None where the counts cannot give valid discounts
+
+def kn_discounts(
+    nk: Sequence[int],  # (n1, n2, n3, n4) from `count_of_counts`
+) -> np.ndarray | None:  # (D1, D2, D3+), or None where the counts cannot give valid discounts
     "Chen & Goodman's modified Kneser-Ney discounts: Y = n1/(n1 + 2 n2), Dk = k - (k+1) Y n_{k+1} / n_k."
     n1, n2, n3, n4 = (float(v) for v in nk)
-    if min(n1, n2, n3, n4) <= 0: return None
+    if min(n1, n2, n3, n4) <= 0:
+        return None
     y = n1 / (n1 + 2 * n2)
     d = np.array([1 - 2 * y * n2 / n1, 2 - 3 * y * n3 / n2, 3 - 4 * y * n4 / n3])
     return d if ((d >= 0) & (d <= [1, 2, 3])).all() else None
@@ -142,12 +182,14 @@ def kn_discounts(nk: Sequence[int],  # (n1, n2, n3, n4) from `count_of_counts`
 # %% ../nbs/06a_ngram.ipynb #96c4ef7f
 class NgramLM:
     "A backoff n-gram model: per order, sorted n-gram keys with log10 probabilities and log10 backoff weights (the ARPA tables)."
-    def __init__(self,
-                 vocab: Vocab,  # token <-> id map; the ids are the model's
-                 keys: list,  # keys[n-1]: sorted int64 keys of order n, `prefix_index * V + word`; keys[0] is arange(V)
-                 logp: list,  # logp[n-1]: log10 p(word | prefix) of each key, (K_n,); -inf for <pad> and <s>
-                 logbow: list,  # logbow[n-1]: log10 backoff weight of each order-n entry as a context, (K_n,); orders 1..N-1
-                ):
+
+    def __init__(
+        self,
+        vocab: Vocab,  # token <-> id map; the ids are the model's
+        keys: list,  # keys[n-1]: sorted int64 keys of order n, `prefix_index * V + word`; keys[0] is arange(V)
+        logp: list,  # logp[n-1]: log10 p(word | prefix) of each key, (K_n,); -inf for <pad> and <s>
+        logbow: list,  # logbow[n-1]: log10 backoff weight of each order-n entry as a context, (K_n,); orders 1..N-1
+    ):
         self.vocab, self.keys, self.logp, self.logbow = vocab, keys, logp, logbow
         self.discounts = None  # (N, 3) array of (D1, D2, D3+) for a model built by `kneser_ney`
         self.discount_fallback = None  # (N,) bool: which orders used `FALLBACK_DISCOUNTS` (`kneser_ney` only)
@@ -155,17 +197,27 @@ class NgramLM:
         assert all(len(k) == len(p) for k, p in zip(keys, logp)) and all(len(k) == len(b) for k, b in zip(keys, logbow))
 
     @property
-    def order(self) -> int: return len(self.keys)  # N
+    def order(self) -> int:
+        return len(self.keys)  # N
+
     @property
-    def vocab_size(self) -> int: return len(self.vocab)  # V, the last axis of `__call__`'s output
+    def vocab_size(self) -> int:
+        return len(self.vocab)  # V, the last axis of `__call__`'s output
+
     @property
-    def sizes(self) -> list[int]: return [len(self.keys[0]) - 1] + [len(k) for k in self.keys[1:]]  # entries per order, as in an ARPA header (<pad> is not one)
-    def __repr__(self): return f"NgramLM(order={self.order}, vocab_size={self.vocab_size}, sizes={self.sizes})"
+    def sizes(self) -> list[int]:
+        return [len(self.keys[0]) - 1] + [
+            len(k) for k in self.keys[1:]
+        ]  # entries per order, as in an ARPA header (<pad> is not one)
+
+    def __repr__(self):
+        return f"NgramLM(order={self.order}, vocab_size={self.vocab_size}, sizes={self.sizes})"
 
     def _find(self, n: int, prev: np.ndarray, w: np.ndarray) -> np.ndarray:
         "Index at order n of (the order n-1 entry `prev`) + word `w`, or -1; vectorised over arrays."
         k = self.keys[n - 1]
-        if len(k) == 0: return np.full(np.shape(prev), -1, np.int64)
+        if len(k) == 0:
+            return np.full(np.shape(prev), -1, np.int64)
         key = prev * self.vocab_size + w
         j = np.minimum(np.searchsorted(k, key), len(k) - 1)
         return np.where((prev >= 0) & (k[j] == key), j, -1)
@@ -178,14 +230,20 @@ def _resolve_discounts(a: list, discounts) -> tuple[np.ndarray, np.ndarray]:
         d = np.asarray(discounts, float)
         d = np.tile(d, (N, 1)) if d.shape == (3,) else d
         if d.shape != (N, 3) or not ((d >= 0) & (d <= [1, 2, 3])).all():
-            raise ValueError(f"discounts must be (D1, D2, D3+), or one such triple per order ({N}), with 0 <= Dk <= k; got {discounts!r}.")
+            raise ValueError(
+                f"discounts must be (D1, D2, D3+), or one such triple per order ({N}), with 0 <= Dk <= k; got {discounts!r}."
+            )
         return d, np.zeros(N, bool)
     est = [kn_discounts(count_of_counts(an)) for an in a]
     fell = np.array([e is None for e in est])
     if fell.any():
-        warnings.warn(f"Too few n-grams to estimate the discounts of order(s) {[int(n) + 1 for n in np.flatnonzero(fell)]}; "
-                      f"using {FALLBACK_DISCOUNTS}. Pass discounts= to choose them.", stacklevel=3)
+        warnings.warn(
+            f"Too few n-grams to estimate the discounts of order(s) {[int(n) + 1 for n in np.flatnonzero(fell)]}; "
+            f"using {FALLBACK_DISCOUNTS}. Pass discounts= to choose them.",
+            stacklevel=3,
+        )
     return np.array([FALLBACK_DISCOUNTS if e is None else e for e in est]), fell
+
 
 def _discount(a: np.ndarray, d: np.ndarray) -> np.ndarray:  # D(a) for each count: 0, D1, D2 or D3+
     return np.select([a == 1, a == 2, a >= 3], [d[0], d[1], d[2]], 0.0)
@@ -194,8 +252,10 @@ def _discount(a: np.ndarray, d: np.ndarray) -> np.ndarray:  # D(a) for each coun
 def _interpolate(c: NgramCounts, a: list, d: np.ndarray) -> tuple[list, list]:
     "Interpolated probabilities of every n-gram, and backoff weights (gamma) of every context, order by order."
     V = c.vocab_size
-    predictable = np.ones(V, bool); predictable[[PAD_ID, BOS_ID]] = False
-    dv = _discount(a[0], d[0]); S = a[0].sum()
+    predictable = np.ones(V, bool)
+    predictable[[PAD_ID, BOS_ID]] = False
+    dv = _discount(a[0], d[0])
+    S = a[0].sum()
     probs = [np.where(predictable, (a[0] - dv) / S + dv.sum() / S / predictable.sum(), 0.0)]  # order 1: + uniform
     bows = []
     for n in range(2, c.order + 1):
@@ -208,17 +268,21 @@ def _interpolate(c: NgramCounts, a: list, d: np.ndarray) -> tuple[list, list]:
     return probs, bows
 
 # %% ../nbs/06a_ngram.ipynb #8dc87ca8
-def kneser_ney(sentences: Iterable[Sequence[str]],  # training sentences as token lists
-               order: int = 3,  # N, the longest n-gram (1 to 10)
-               vocab: Vocab | None = None,  # token <-> id map (default: built from `sentences` with `min_freq`)
-               min_freq: int = 1,  # without `vocab`: tokens seen fewer times become <unk>
-               discounts=None,  # None: estimated per order; or (D1, D2, D3+) for all orders, or an (N, 3) array
-              ) -> NgramLM:
+def kneser_ney(
+    sentences: Iterable[Sequence[str]],  # training sentences as token lists
+    order: int = 3,  # N, the longest n-gram (1 to 10)
+    vocab: Vocab | None = None,  # token <-> id map (default: built from `sentences` with `min_freq`)
+    min_freq: int = 1,  # without `vocab`: tokens seen fewer times become <unk>
+    discounts=None,  # None: estimated per order; or (D1, D2, D3+) for all orders, or an (N, 3) array
+) -> NgramLM:
     "Train an interpolated modified Kneser-Ney model (Chen & Goodman 1998), stored as a backoff (ARPA) model."
-    if not isinstance(order, int) or not 1 <= order <= 10: raise ValueError(f"order must be an integer from 1 to 10, got {order!r}.")
+    if not isinstance(order, int) or not 1 <= order <= 10:
+        raise ValueError(f"order must be an integer from 1 to 10, got {order!r}.")
     sents = _check_sentences(sentences)
-    if not sents: raise ValueError("kneser_ney needs at least one training sentence.")
-    if vocab is None: vocab = Vocab.build(sents, min_freq=min_freq)
+    if not sents:
+        raise ValueError("kneser_ney needs at least one training sentence.")
+    if vocab is None:
+        vocab = Vocab.build(sents, min_freq=min_freq)
     x, off = encode_sentences(sents, vocab)
     c = count_ngrams(x, off, order, len(vocab))
     a = adjusted_counts(c)
@@ -231,15 +295,17 @@ def kneser_ney(sentences: Iterable[Sequence[str]],  # training sentences as toke
 
 # %% ../nbs/06a_ngram.ipynb #3676b1d2
 @patch
-def _score_stream(self: NgramLM,
-                  x: np.ndarray,  # an id stream, (L,)
-                  offsets: np.ndarray,  # each position's offset from the start of its history, (L,)
-                 ) -> np.ndarray:  # natural-log p(x[i] | history), (L,); -inf at <s>, which is never predicted
+def _score_stream(
+    self: NgramLM,
+    x: np.ndarray,  # an id stream, (L,)
+    offsets: np.ndarray,  # each position's offset from the start of its history, (L,)
+) -> np.ndarray:  # natural-log p(x[i] | history), (L,); -inf at <s>, which is never predicted
     "Log-probability of every token of a stream given the tokens before it in its sentence."
     res = self.logp[0][x].copy()  # log10 p(x[i]) with no context
     at_prev = x  # index, at the order below, of the n-gram ending at each position
     for n in range(2, self.order + 1):
-        ctx = np.full(len(x), -1, np.int64); ctx[1:] = at_prev[:-1]  # the (n-1)-gram ending one position earlier
+        ctx = np.full(len(x), -1, np.int64)
+        ctx[1:] = at_prev[:-1]  # the (n-1)-gram ending one position earlier
         ctx[offsets < n - 1] = -1  # it would cross the sentence start
         at = self._find(n, ctx, x)
         bow = np.where(ctx >= 0, self.logbow[n - 2][np.maximum(ctx, 0)], 0.0)
@@ -249,38 +315,46 @@ def _score_stream(self: NgramLM,
 
 # %% ../nbs/06a_ngram.ipynb #8b90f15f
 @patch
-def score_sentences(self: NgramLM,
-                    sentences: Iterable[Sequence[str]],  # token lists; unknown tokens are scored as <unk>
-                   ) -> tuple[float, int]:  # (total natural-log probability, number of tokens scored)
+def score_sentences(
+    self: NgramLM,
+    sentences: Iterable[Sequence[str]],  # token lists; unknown tokens are scored as <unk>
+) -> tuple[float, int]:  # (total natural-log probability, number of tokens scored)
     "Total log-probability of the sentences' words and their </s> (not <s>), and how many tokens that is."
     x, off = encode_sentences(sentences, self.vocab)
     keep = x != BOS_ID
     return float(self._score_stream(x, off)[keep].sum()), int(keep.sum())
 
+
 @patch
-def perplexity(self: NgramLM,
-               sentences: Iterable[Sequence[str]],  # held-out token lists
-              ) -> float:  # exp(-total log-probability / tokens), with one </s> per sentence counted
+def perplexity(
+    self: NgramLM,
+    sentences: Iterable[Sequence[str]],  # held-out token lists
+) -> float:  # exp(-total log-probability / tokens), with one </s> per sentence counted
     "Perplexity of held-out sentences."
     total, n = self.score_sentences(sentences)
-    if n == 0: raise ValueError("perplexity needs at least one sentence.")
+    if n == 0:
+        raise ValueError("perplexity needs at least one sentence.")
     return perplexity_of_nll(-total / n)
 
 # %% ../nbs/06a_ngram.ipynb #f91a1562
 _MARKERS = {ARPA_BOS: BOS_ID, ARPA_EOS: EOS_ID}
 
+
 def _history(ids: Sequence[int], order: int) -> tuple[np.ndarray, int]:
     "The part of a history the model can use: from the last sentence marker (as <s>), at most order-1 ids; and its first offset."
     ids = [BOS_ID if i == EOS_ID else int(i) for i in ids]
-    if BOS_ID in ids: ids = ids[len(ids) - 1 - ids[::-1].index(BOS_ID):]
-    ids = ids[max(0, len(ids) - (order - 1)):] if order > 1 else []
+    if BOS_ID in ids:
+        ids = ids[len(ids) - 1 - ids[::-1].index(BOS_ID) :]
+    ids = ids[max(0, len(ids) - (order - 1)) :] if order > 1 else []
     return np.array(ids, np.int64), 0 if ids and ids[0] == BOS_ID else order  # offset 0 only at a real sentence start
 
+
 @patch
-def logprob(self: NgramLM,
-            word: str,  # the next token ("</s>" for the end of the sentence)
-            context: Sequence[str] = (),  # the tokens before it; "<s>" marks a sentence start
-           ) -> float:  # natural-log probability
+def logprob(
+    self: NgramLM,
+    word: str,  # the next token ("</s>" for the end of the sentence)
+    context: Sequence[str] = (),  # the tokens before it; "<s>" marks a sentence start
+) -> float:  # natural-log probability
     "log p(word | context)."
     to_id = lambda t: _MARKERS.get(t, self.vocab[t])
     h, start = _history([to_id(t) for t in context], self.order)
@@ -289,8 +363,10 @@ def logprob(self: NgramLM,
 
 # %% ../nbs/06a_ngram.ipynb #85c49d1e
 @patch
-def _histories(self: NgramLM, ids: np.ndarray,  # (B, T) ids
-              ) -> list[np.ndarray]:  # for m = 1..N-1: index at order m of the last m ids up to each position, or -1; each (B*T,)
+def _histories(
+    self: NgramLM,
+    ids: np.ndarray,  # (B, T) ids
+) -> list[np.ndarray]:  # for m = 1..N-1: index at order m of the last m ids up to each position, or -1; each (B*T,)
     "Which stored entries are the recent histories of every position (vectorised over the batch)."
     B, T = ids.shape
     x = ids.reshape(-1).astype(np.int64)
@@ -299,7 +375,8 @@ def _histories(self: NgramLM, ids: np.ndarray,  # (B, T) ids
     hs, at = [], x
     for m in range(1, self.order):
         if m > 1:
-            prev = np.full(len(x), -1, np.int64); prev[1:] = at[:-1]
+            prev = np.full(len(x), -1, np.int64)
+            prev[1:] = at[:-1]
             prev[t < m - 1] = -1  # not enough tokens in this row
             at = self._find(m, prev, x)
         hs.append(at)
@@ -307,31 +384,39 @@ def _histories(self: NgramLM, ids: np.ndarray,  # (B, T) ids
 
 # %% ../nbs/06a_ngram.ipynb #3e04ce1f
 @patch
-def __call__(self: NgramLM,
-             ids,  # token ids, (B, T)
-             dtype=np.float32,  # of the result
-            ) -> np.ndarray:  # natural-log p(next token | ids[b, :t+1]) for every b, t and token, (B, T, V)
+def __call__(
+    self: NgramLM,
+    ids,  # token ids, (B, T)
+    dtype=np.float32,  # of the result
+) -> np.ndarray:  # natural-log p(next token | ids[b, :t+1]) for every b, t and token, (B, T, V)
     "Next-token log-probabilities at every position of a batch, like a neural model's logits."
     ids = np.asarray(ids)
-    if ids.ndim != 2 or not np.issubdtype(ids.dtype, np.integer): raise ValueError(f"Pass integer ids of shape (B, T); got {ids.dtype} of shape {ids.shape}.")
-    if ids.size and (ids.min() < 0 or ids.max() >= self.vocab_size): raise ValueError(f"ids must be in 0..{self.vocab_size - 1} (the model's vocabulary).")
-    B, T = ids.shape; V = self.vocab_size
+    if ids.ndim != 2 or not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"Pass integer ids of shape (B, T); got {ids.dtype} of shape {ids.shape}.")
+    if ids.size and (ids.min() < 0 or ids.max() >= self.vocab_size):
+        raise ValueError(f"ids must be in 0..{self.vocab_size - 1} (the model's vocabulary).")
+    B, T = ids.shape
+    V = self.vocab_size
     out = np.tile(self.logp[0], (B * T, 1))  # (B*T, V) log10, no context yet
     for m, h in enumerate(self._histories(ids), start=1):
         rows = np.flatnonzero(h >= 0)  # positions whose last m ids are a stored entry
         out[rows] += self.logbow[m - 1][h[rows]][:, None]
-        lo = np.searchsorted(self.keys[m], h[rows] * V); n = np.searchsorted(self.keys[m], (h[rows] + 1) * V) - lo
+        lo = np.searchsorted(self.keys[m], h[rows] * V)
+        n = np.searchsorted(self.keys[m], (h[rows] + 1) * V) - lo
         e = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(n.sum())  # every entry continuing those histories
         out[np.repeat(rows, n), self.keys[m][e] % V] = self.logp[m][e]
     return (out * LN10).reshape(B, T, V).astype(dtype, copy=False)
 
+
 @patch
-def next_token_logprobs(self: NgramLM,
-                        context_ids: Sequence[int],  # the ids so far (start with `BOS_ID` for a sentence start)
-                       ) -> np.ndarray:  # natural-log probability of every next id, (V,), float64
+def next_token_logprobs(
+    self: NgramLM,
+    context_ids: Sequence[int],  # the ids so far (start with `BOS_ID` for a sentence start)
+) -> np.ndarray:  # natural-log probability of every next id, (V,), float64
     "The next-token distribution after `context_ids`, for generation."
     h, _ = _history(context_ids, self.order)
-    if len(h) == 0: return self.logp[0] * LN10
+    if len(h) == 0:
+        return self.logp[0] * LN10
     return self(h[None, :], dtype=np.float64)[0, -1]
 
 # %% ../nbs/06a_ngram.ipynb #8d64469d
@@ -339,14 +424,18 @@ def _atomic_write_text(path: Path, chunks: Iterable[str]):
     "Write the text chunks to a temporary file beside `path`, then rename it over `path`."
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f: f.writelines(chunks)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.writelines(chunks)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
+
 @patch
-def _ngram_strings(self: NgramLM) -> Iterator[list[str]]:  # order by order, "w1 w2 .." of every entry (order 1 indexed by id)
+def _ngram_strings(
+    self: NgramLM,
+) -> Iterator[list[str]]:  # order by order, "w1 w2 .." of every entry (order 1 indexed by id)
     V, words = self.vocab_size, list(self.vocab.itos)
     words[BOS_ID], words[EOS_ID] = ARPA_BOS, ARPA_EOS
     strs = words
@@ -357,21 +446,32 @@ def _ngram_strings(self: NgramLM) -> Iterator[list[str]]:  # order by order, "w1
 
 # %% ../nbs/06a_ngram.ipynb #b0b08ecf
 @patch
-def save_arpa(self: NgramLM,
-              path: str | os.PathLike,  # the file to write (its folder must exist)
-             ) -> Path:  # the path written
+def save_arpa(
+    self: NgramLM,
+    path: str | os.PathLike,  # the file to write (its folder must exist)
+) -> Path:  # the path written
     "Write the model as an ARPA file (log10 probabilities and backoff weights), atomically."
     path = Path(path)
-    if not path.parent.is_dir(): raise FileNotFoundError(f"Cannot save to {path}: the folder {path.parent} does not exist; create it first.")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"Cannot save to {path}: the folder {path.parent} does not exist; create it first.")
+
     def sections():  # one order at a time, so only one section's text is in memory
         yield "\\data\\\n" + "".join(f"ngram {n}={k}\n" for n, k in enumerate(self.sizes, 1)) + "\n"
         for n, strs in enumerate(self._ngram_strings(), start=1):
             lp = self.logp[n - 1].tolist()
             bw = self.logbow[n - 1].tolist() if n < self.order else [0.0] * len(lp)
             rows = range(len(lp))
-            if n == 1: lp[BOS_ID], rows = -99.0, [i for i in rows if i != PAD_ID]
-            yield f"\\{n}-grams:\n" + "".join([f"{lp[i]!r}\t{strs[i]}\t{bw[i]!r}\n" if bw[i] != 0.0 else f"{lp[i]!r}\t{strs[i]}\n" for i in rows]) + "\n"
+            if n == 1:
+                lp[BOS_ID], rows = -99.0, [i for i in rows if i != PAD_ID]
+            yield (
+                f"\\{n}-grams:\n"
+                + "".join(
+                    [f"{lp[i]!r}\t{strs[i]}\t{bw[i]!r}\n" if bw[i] != 0.0 else f"{lp[i]!r}\t{strs[i]}\n" for i in rows]
+                )
+                + "\n"
+            )
         yield "\\end\\\n"
+
     _atomic_write_text(path, sections())
     return path
 
@@ -379,77 +479,119 @@ def save_arpa(self: NgramLM,
 class ArpaError(ValueError):
     "A malformed ARPA file; the message names the file and the line."
 
+
 @contextmanager
 def _gc_paused():
     "Pause the cyclic garbage collector (reading creates millions of small objects and no cycles)."
-    was = gc.isenabled(); gc.disable()
-    try: yield
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
-        if was: gc.enable()
+        if was:
+            gc.enable()
+
 
 def _arpa_sections(path: Path, text: str) -> Iterator:
     "Yield the header's {order: size}, then (n, line number of the section's first line, its lines) per section."
     bad = lambda i, why: ArpaError(f"{path}:{i}: {why}")
     heads, line, last = [], 1, 0  # (line number, start, end, stripped text) of each line that starts with a backslash
     for m in re.finditer(r"^\\[^\n]*", text, re.M):
-        line += text.count("\n", last, m.start()); last = m.start()
+        line += text.count("\n", last, m.start())
+        last = m.start()
         heads.append((line, m.start(), m.end(), m.group().strip()))
-    if not heads or heads[0][3] != "\\data\\" or text[:heads[0][1]].strip():
+    if not heads or heads[0][3] != "\\data\\" or text[: heads[0][1]].strip():
         first = len(text) - len(text.lstrip())
         raise bad(text.count("\n", 0, first) + 1, "expected the header line \\data\\ (is this an ARPA file?)")
     sizes, end = {}, heads[1][1] if len(heads) > 1 else len(text)
-    for i, l in enumerate(text[heads[0][2]:end].split("\n")[1:], start=heads[0][0] + 1):
+    for i, l in enumerate(text[heads[0][2] : end].split("\n")[1:], start=heads[0][0] + 1):
         m = re.fullmatch(r"ngram\s+(\d+)\s*=\s*(\d+)", l.strip())
-        if m: sizes[int(m[1])] = int(m[2])
-        elif l.strip(): raise bad(i, f"expected 'ngram N=COUNT' in the header, got {l.strip()[:40]!r}")
-    if not sizes or sorted(sizes) != list(range(1, len(sizes) + 1)): raise bad(heads[0][0], "the header must list 'ngram 1=...' up to the model's order")
+        if m:
+            sizes[int(m[1])] = int(m[2])
+        elif l.strip():
+            raise bad(i, f"expected 'ngram N=COUNT' in the header, got {l.strip()[:40]!r}")
+    if not sizes or sorted(sizes) != list(range(1, len(sizes) + 1)):
+        raise bad(heads[0][0], "the header must list 'ngram 1=...' up to the model's order")
     yield sizes
     N = len(sizes)
-    for n, (h, nxt) in enumerate(zip(heads[1:N + 1], heads[2:N + 2] + [None] * N), start=1):
-        if h[3] != f"\\{n}-grams:": raise bad(h[0], f"expected \\{n}-grams:, got {h[3][:40]!r}")
-        if nxt is None: raise bad(line + text.count("\n", last), "the file ends without \\end\\ (truncated?)")
-        yield n, h[0] + 1, text[h[2] + 1:nxt[1]].split("\n")
-    if heads[N + 1][3] != "\\end\\": raise bad(heads[N + 1][0], f"expected \\end\\ after the last section declared in the header, got {heads[N + 1][3][:40]!r}")
+    for n, (h, nxt) in enumerate(zip(heads[1 : N + 1], heads[2 : N + 2] + [None] * N), start=1):
+        if h[3] != f"\\{n}-grams:":
+            raise bad(h[0], f"expected \\{n}-grams:, got {h[3][:40]!r}")
+        if nxt is None:
+            raise bad(line + text.count("\n", last), "the file ends without \\end\\ (truncated?)")
+        yield n, h[0] + 1, text[h[2] + 1 : nxt[1]].split("\n")
+    if heads[N + 1][3] != "\\end\\":
+        raise bad(
+            heads[N + 1][0],
+            f"expected \\end\\ after the last section declared in the header, got {heads[N + 1][3][:40]!r}",
+        )
 
 # %% ../nbs/06a_ngram.ipynb #a5e8855d
 def _parse_lines(path: Path, n: int, top: bool, first_line: int, lines: list, to_id: dict | None):
     "(log10 probs, log10 backoffs, words (or their ids, with `to_id`), line numbers) of a run of lines of one section."
-    with _gc_paused(): fields = list(map(str.split, lines))
+    with _gc_paused():
+        fields = list(map(str.split, lines))
     nf = np.fromiter(map(len, fields), np.int64, len(fields))
     lineno = first_line + np.flatnonzero(nf > 0)
-    fields = [f for f in fields if f]; nf = nf[nf > 0]
+    fields = [f for f in fields if f]
+    nf = nf[nf > 0]
     bad = lambda r, why: ArpaError(f"{path}:{lineno[r]}: {why}")
     wrong = (nf != n + 1) & ((nf != n + 2) | top)
     if wrong.any():
         r = int(np.flatnonzero(wrong)[0])
-        raise bad(r, f"a {n}-gram line holds a log10 probability, {n} word(s){'' if top else ' and perhaps a backoff weight'}; this one has {nf[r]} fields")
+        raise bad(
+            r,
+            f"a {n}-gram line holds a log10 probability, {n} word(s){'' if top else ' and perhaps a backoff weight'}; this one has {nf[r]} fields",
+        )
     has_bow = nf == n + 2
     try:
         lp = np.array(list(map(float, map(itemgetter(0), fields))), float)
-        bw = np.zeros(len(fields)); bw[has_bow] = list(map(float, map(itemgetter(-1), itertools.compress(fields, has_bow))))
+        bw = np.zeros(len(fields))
+        bw[has_bow] = list(map(float, map(itemgetter(-1), itertools.compress(fields, has_bow))))
     except ValueError:
-        r = next(r for r, f in enumerate(fields) if not all(_is_number(v) for v in [f[0]] + f[n + 1:]))
+        r = next(r for r, f in enumerate(fields) if not all(_is_number(v) for v in [f[0]] + f[n + 1 :]))
         raise bad(r, f"not a number in {' '.join(fields[r])!r}") from None
-    if (lp > 0).any(): r = int(np.flatnonzero(lp > 0)[0]); raise bad(r, f"a log10 probability must be <= 0, got {fields[r][0]}")
+    if (lp > 0).any():
+        r = int(np.flatnonzero(lp > 0)[0])
+        raise bad(r, f"a log10 probability must be <= 0, got {fields[r][0]}")
     words = itertools.chain.from_iterable(map(itemgetter(slice(1, n + 1)), fields))
-    if to_id is None: return lp, bw, list(words), lineno
+    if to_id is None:
+        return lp, bw, list(words), lineno
     ids = np.fromiter(map(to_id.get, words, itertools.repeat(-1)), np.int64, n * len(fields)).reshape(-1, n)
-    if (ids < 0).any(): raise bad(int(np.flatnonzero((ids < 0).any(1))[0]), f"a word of this {n}-gram is not in \\1-grams:")
+    if (ids < 0).any():
+        raise bad(int(np.flatnonzero((ids < 0).any(1))[0]), f"a word of this {n}-gram is not in \\1-grams:")
     return lp, bw, ids, lineno
 
-def _parse_section(path: Path, n: int, top: bool, first_line: int, lines: list, size: int, to_id: dict | None = None,
-                   chunk: int = 100_000):
+
+def _parse_section(
+    path: Path,
+    n: int,
+    top: bool,
+    first_line: int,
+    lines: list,
+    size: int,
+    to_id: dict | None = None,
+    chunk: int = 100_000,
+):
     "`_parse_lines` on a whole section, `chunk` lines at a time (bounding memory), checking its size."
-    parts = [_parse_lines(path, n, top, first_line + c, lines[c:c + chunk], to_id) for c in range(0, len(lines), chunk)] \
-            or [_parse_lines(path, n, top, first_line, [], to_id)]
+    parts = [
+        _parse_lines(path, n, top, first_line + c, lines[c : c + chunk], to_id) for c in range(0, len(lines), chunk)
+    ] or [_parse_lines(path, n, top, first_line, [], to_id)]
     lp, bw, lineno = (np.concatenate([p[i] for p in parts]) for i in (0, 1, 3))
     words = [w for p in parts for w in p[2]] if to_id is None else np.concatenate([p[2] for p in parts])
-    if len(lp) != size: raise ArpaError(f"{path}:{first_line - 1}: the header says ngram {n}={size} but this section has {len(lp)} entries")
+    if len(lp) != size:
+        raise ArpaError(
+            f"{path}:{first_line - 1}: the header says ngram {n}={size} but this section has {len(lp)} entries"
+        )
     return lp, bw, words, lineno
 
+
 def _is_number(s: str) -> bool:
-    try: float(s); return True
-    except ValueError: return False
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
 
 # %% ../nbs/06a_ngram.ipynb #716a3cef
 def _arpa_unigrams(path: Path, lp: np.ndarray, bw: np.ndarray, words: list, lineno: np.ndarray):
@@ -469,15 +611,18 @@ def _arpa_unigrams(path: Path, lp: np.ndarray, bw: np.ndarray, words: list, line
 
 # %% ../nbs/06a_ngram.ipynb #6a9282a6
 @patch(cls_method=True)
-def load_arpa(cls: NgramLM,
-              path: str | os.PathLike,  # an ARPA file (from `save_arpa`, KenLM, SRILM, ...)
-             ) -> NgramLM:  # the model; `<s>`, `</s>`, `<unk>` become the vocabulary's `BOS`, `EOS`, `UNK`
+def load_arpa(
+    cls: NgramLM,
+    path: str | os.PathLike,  # an ARPA file (from `save_arpa`, KenLM, SRILM, ...)
+) -> NgramLM:  # the model; `<s>`, `</s>`, `<unk>` become the vocabulary's `BOS`, `EOS`, `UNK`
     "Read a backoff n-gram model from an ARPA file; errors name the file and line."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"No ARPA file at {path}; write one with `lm.save_arpa(path)`.")
+    if not path.is_file():
+        raise FileNotFoundError(f"No ARPA file at {path}; write one with `lm.save_arpa(path)`.")
     with open(path, encoding="utf-8") as f:
         sections = _arpa_sections(path, f.read())  # split into lines one section at a time
-        sizes = next(sections); N = len(sizes)
+        sizes = next(sections)
+        N = len(sizes)
         _, start, body = next(sections)
         vocab, to_id, logp0, bow0 = _arpa_unigrams(path, *_parse_section(path, 1, N == 1, start, body, sizes[1]))
         lm, bows, V = cls(vocab, [np.arange(len(vocab))], [logp0], []), [bow0], len(vocab)
@@ -486,11 +631,19 @@ def load_arpa(cls: NgramLM,
             del body
             first_bad = lambda m: int(np.flatnonzero(m)[0])
             at = ids[:, 0]
-            for m in range(2, n): at = lm._find(m, at, ids[:, m - 1])  # the context's index at order n-1
-            if (at < 0).any(): raise ArpaError(f"{path}:{lineno[first_bad(at < 0)]}: its first {n - 1} words are not an entry of \\{n - 1}-grams: (an ARPA file lists every context)")
+            for m in range(2, n):
+                at = lm._find(m, at, ids[:, m - 1])  # the context's index at order n-1
+            if (at < 0).any():
+                raise ArpaError(
+                    f"{path}:{lineno[first_bad(at < 0)]}: its first {n - 1} words are not an entry of \\{n - 1}-grams: (an ARPA file lists every context)"
+                )
             k = at * V + ids[:, -1]
-            o = np.argsort(k, kind="stable"); k = k[o]
-            if (np.diff(k) == 0).any(): raise ArpaError(f"{path}:{lineno[o[first_bad(np.diff(k) == 0) + 1]]}: this {n}-gram is listed twice")
-            lm.keys.append(k); lm.logp.append(lp[o]); bows.append(bw[o])
-    lm.logbow = bows[:N - 1]
+            o = np.argsort(k, kind="stable")
+            k = k[o]
+            if (np.diff(k) == 0).any():
+                raise ArpaError(f"{path}:{lineno[o[first_bad(np.diff(k) == 0) + 1]]}: this {n}-gram is listed twice")
+            lm.keys.append(k)
+            lm.logp.append(lp[o])
+            bows.append(bw[o])
+    lm.logbow = bows[: N - 1]
     return lm

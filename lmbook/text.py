@@ -23,11 +23,15 @@ __all__ = ['JIEBA_MODES', 'EN_STOPWORDS', 'ZH_STOPWORDS', 'word_tokenize', 'char
 def _check_text(text, fn: str = "this function"):
     "Raise a clear TypeError when `text` is not a str (bytes must be decoded first)."
     if isinstance(text, (bytes, bytearray)):
-        raise TypeError(f"{fn} takes str, got bytes; decode it first, e.g. with `read_text(path)` or `data.decode('utf-8')`.")
-    if not isinstance(text, str): raise TypeError(f"{fn} takes str, got {type(text).__name__}.")
+        raise TypeError(
+            f"{fn} takes str, got bytes; decode it first, e.g. with `read_text(path)` or `data.decode('utf-8')`."
+        )
+    if not isinstance(text, str):
+        raise TypeError(f"{fn} takes str, got {type(text).__name__}.")
 
 # %% ../nbs/04b_text.ipynb #42a2be63
-_WORD_RE = re.compile(r"""
+_WORD_RE = re.compile(
+    r"""
     <[a-z_]+>                                        # placeholders and specials: <url>, <num>, <unk>
   | (?:https?://|ftp://|www\.)[^\s<>"'\]\[]*[^\s<>"'\]\[.,;:!?)]   # web addresses (trailing punctuation left out)
   | (?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+         # e-mail addresses (the look-behind avoids quadratic retries)
@@ -38,28 +42,35 @@ _WORD_RE = re.compile(r"""
   | \d+(?:[.,:]\d+)+                                 # numbers with separators: 3.14, 1,000, 12:30
   | \w+(?:[-'’](?!(?:s|re|ve|ll|d|m)\b)\w+)*         # words, hyphenated words, o'clock, rock'n'roll
   | \.\.\.|--|[^\w\s]                                # punctuation: ellipsis, double dash, any other symbol
-""", re.X | re.I)
+""",
+    re.X | re.I,
+)
 
-def word_tokenize(text: str,  # English text (not lowercased here: case is a cleaning step)
-                 ) -> list[str]:  # words, clitics ("n't", "'s") and punctuation marks, in order
+
+def word_tokenize(
+    text: str,  # English text (not lowercased here: case is a cleaning step)
+) -> list[str]:  # words, clitics ("n't", "'s") and punctuation marks, in order
     "Split English text into words: contractions split Penn-Treebank style, punctuation separate, URLs and placeholders whole."
     _check_text(text, "word_tokenize")
     return _WORD_RE.findall(text)
 
 # %% ../nbs/04b_text.ipynb #a13a2804
-def char_tokenize(text: str,  # any text
-                  keep_space: bool = True,  # keep whitespace characters as tokens (needed to turn tokens back into the text)
-                 ) -> list[str]:  # one token per Unicode code point
+def char_tokenize(
+    text: str,  # any text
+    keep_space: bool = True,  # keep whitespace characters as tokens (needed to turn tokens back into the text)
+) -> list[str]:  # one token per Unicode code point
     "Split text into characters (code points); normalise first so that an accented letter is one character."
     _check_text(text, "char_tokenize")
     return list(text) if keep_space else [c for c in text if not c.isspace()]
 
 # %% ../nbs/04b_text.ipynb #ce64439d
-def normalize_unicode(text: str,  # any text
-                      form: str = "NFKC",  # "NFKC" (compatibility: full-width to half-width), "NFC", "NFKD" or "NFD"
-                     ) -> str:  # the normalised text
+def normalize_unicode(
+    text: str,  # any text
+    form: str = "NFKC",  # "NFKC" (compatibility: full-width to half-width), "NFC", "NFKD" or "NFD"
+) -> str:  # the normalised text
     "Unicode-normalise `text`; NFKC folds full-width letters, digits and punctuation to ASCII."
-    if form not in ("NFC", "NFKC", "NFD", "NFKD"): raise ValueError(f"Unknown normal form {form!r}; use 'NFKC', 'NFC', 'NFKD' or 'NFD'.")
+    if form not in ("NFC", "NFKC", "NFD", "NFKD"):
+        raise ValueError(f"Unknown normal form {form!r}; use 'NFKC', 'NFC', 'NFKD' or 'NFD'.")
     return unicodedata.normalize(form, text)
 
 # %% ../nbs/04b_text.ipynb #24998307
@@ -67,8 +78,10 @@ _COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _DROP_RE = re.compile(r"<(script|style|ref|math|gallery)\b[^>]*?(?:/>|>.*?</\1\s*>)", re.S | re.I)
 _TAG_RE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 
-def strip_html(text: str,  # text with HTML/XML tags, comments and entities
-              ) -> str:  # the text without comments, tags or script/style/ref elements, entities decoded
+
+def strip_html(
+    text: str,  # text with HTML/XML tags, comments and entities
+) -> str:  # the text without comments, tags or script/style/ref elements, entities decoded
     "Remove HTML/XML markup: comments, tags (keeping their content), script/style/ref elements; decode entities."
     text = _DROP_RE.sub(" ", _COMMENT_RE.sub(" ", text))
     return html.unescape(_TAG_RE.sub(" ", text))
@@ -81,14 +94,17 @@ _LINK_RE = re.compile(r"\[\[(?:[^\[\]|]*\|)*([^\[\]|]*)\]\]")
 _EXTLINK_RE = re.compile(r"\[(?:https?:|ftp:)?//[^\s\]]*(?:\s([^\]]*))?\]")
 _HEADING_RE = re.compile(r"^[ \t]*=+[ \t]*(.*?)[ \t]*=+[ \t]*$", re.M)
 
+
 def _fixpoint(f, text):
     "Apply `f` until the text stops changing (nested markup such as {{a|{{b}}}} goes from the inside out)."
-    while (new := f(text)) != text: text = new
+    while (new := f(text)) != text:
+        text = new
     return text
 
 # %% ../nbs/04b_text.ipynb #d0238338
-def strip_wikitext(text: str,  # MediaWiki source text
-                  ) -> str:  # plain text: templates, tables, files, categories gone; links replaced by their labels
+def strip_wikitext(
+    text: str,  # MediaWiki source text
+) -> str:  # plain text: templates, tables, files, categories gone; links replaced by their labels
     "Remove MediaWiki markup (and HTML): templates, tables, files, categories, link brackets, bold/italic quotes, heading signs."
     text = strip_html(text)
     text = _fixpoint(lambda t: _TABLE_RE.sub(" ", _TEMPLATE_RE.sub(" ", t)), text)
@@ -99,77 +115,102 @@ def strip_wikitext(text: str,  # MediaWiki source text
 
 # %% ../nbs/04b_text.ipynb #50dcc47b
 _URL_RE = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'\]\[]*[^\s<>\"'\]\[.,;:!?)]", re.I)
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # the look-behind keeps it linear on runs like a.a.a.a...
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)  # the look-behind keeps it linear on runs like a.a.a.a...
 _NUM_RE = re.compile(r"\b\d+(?:[.,:]\d+)*\b")
 
-def replace_urls(text: str,  # any text
-                 url: str = "<url>",  # what each web address becomes
-                 email: str = "<email>",  # what each e-mail address becomes
-                ) -> str:  # the text with placeholders
+
+def replace_urls(
+    text: str,  # any text
+    url: str = "<url>",  # what each web address becomes
+    email: str = "<email>",  # what each e-mail address becomes
+) -> str:  # the text with placeholders
     "Replace web addresses and e-mail addresses by placeholder tokens."
     return _URL_RE.sub(url, _EMAIL_RE.sub(email, text))
 
-def replace_numbers(text: str,  # any text
-                    num: str = "<num>",  # what each number becomes
-                   ) -> str:  # the text with numbers replaced
+
+def replace_numbers(
+    text: str,  # any text
+    num: str = "<num>",  # what each number becomes
+) -> str:  # the text with numbers replaced
     "Replace stand-alone numbers (1998, 3.14, 1,000, 12:30) by a placeholder; digits inside words (mp3, 1990s) stay."
     return _NUM_RE.sub(num, text)
 
 # %% ../nbs/04b_text.ipynb #be6e9ddb
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
-def normalize_whitespace(text: str,  # any text
-                         keep_newlines: bool = True,  # keep one line break per non-empty line; False joins all lines with spaces
-                        ) -> str:  # single spaces, no zero-width characters, no blank lines, no leading/trailing space
+
+def normalize_whitespace(
+    text: str,  # any text
+    keep_newlines: bool = True,  # keep one line break per non-empty line; False joins all lines with spaces
+) -> str:  # single spaces, no zero-width characters, no blank lines, no leading/trailing space
     "Delete zero-width characters and soft hyphens, collapse spaces and tabs, and drop blank lines."
     text = _ZERO_WIDTH_RE.sub("", text)
     lines = (" ".join(l.split()) for l in text.splitlines()) if keep_newlines else [" ".join(text.split())]
     return "\n".join(l for l in lines if l)
 
 # %% ../nbs/04b_text.ipynb #715f85f6
-def clean_text(text: str,  # raw text
-               nfkc: bool = True,  # Unicode NFKC: full-width forms to ASCII, ligatures split, no-break space to space
-               markup: bool = True,  # remove HTML/XML tags, comments and entities
-               wiki: bool = False,  # remove MediaWiki markup (templates, links, tables) as well as HTML
-               urls: bool = True,  # web and e-mail addresses become `<url>` / `<email>`
-               numbers: bool = False,  # stand-alone numbers become `<num>`
-               lower: bool = False,  # lowercase everything
-               whitespace: bool = True,  # single spaces, no zero-width characters, no blank lines
-              ) -> str:  # the cleaned text
+def clean_text(
+    text: str,  # raw text
+    nfkc: bool = True,  # Unicode NFKC: full-width forms to ASCII, ligatures split, no-break space to space
+    markup: bool = True,  # remove HTML/XML tags, comments and entities
+    wiki: bool = False,  # remove MediaWiki markup (templates, links, tables) as well as HTML
+    urls: bool = True,  # web and e-mail addresses become `<url>` / `<email>`
+    numbers: bool = False,  # stand-alone numbers become `<num>`
+    lower: bool = False,  # lowercase everything
+    whitespace: bool = True,  # single spaces, no zero-width characters, no blank lines
+) -> str:  # the cleaned text
     "Clean text in a fixed order (NFKC, markup, URLs, numbers, case, whitespace); every step can be switched off."
     _check_text(text, "clean_text")
-    if nfkc: text = normalize_unicode(text, "NFKC")
-    if wiki: text = strip_wikitext(text)
-    elif markup: text = strip_html(text)
-    if urls: text = replace_urls(text)
-    if numbers: text = replace_numbers(text)
-    if lower: text = text.lower()
-    if whitespace: text = normalize_whitespace(text)
+    if nfkc:
+        text = normalize_unicode(text, "NFKC")
+    if wiki:
+        text = strip_wikitext(text)
+    elif markup:
+        text = strip_html(text)
+    if urls:
+        text = replace_urls(text)
+    if numbers:
+        text = replace_numbers(text)
+    if lower:
+        text = text.lower()
+    if whitespace:
+        text = normalize_whitespace(text)
     return text
 
 # %% ../nbs/04b_text.ipynb #17d285be
 JIEBA_MODES = ("accurate", "full", "search")
 
+
 def _jieba():
     "Import jieba on first use (it loads a 5 MB dictionary), with its log messages silenced."
     import jieba, logging
+
     jieba.setLogLevel(logging.WARNING)
     return jieba
 
+
 def _check_mode(mode):
-    if mode not in JIEBA_MODES: raise ValueError(f"Unknown jieba mode {mode!r}; use one of {JIEBA_MODES}.")
+    if mode not in JIEBA_MODES:
+        raise ValueError(f"Unknown jieba mode {mode!r}; use one of {JIEBA_MODES}.")
 
 # %% ../nbs/04b_text.ipynb #4f83412f
-def jieba_tokenize(text: str,  # Chinese (or mixed) text
-                   mode: str = "accurate",  # "accurate" (best segmentation), "full" (every dictionary word) or "search" (accurate + inner words)
-                   hmm: bool = True,  # let jieba's HMM guess words missing from its dictionary (not used by "full")
-                  ) -> list[str]:  # words; whitespace is never a token
+def jieba_tokenize(
+    text: str,  # Chinese (or mixed) text
+    mode: str = "accurate",  # "accurate" (best segmentation), "full" (every dictionary word) or "search" (accurate + inner words)
+    hmm: bool = True,  # let jieba's HMM guess words missing from its dictionary (not used by "full")
+) -> list[str]:  # words; whitespace is never a token
     "Segment Chinese text into words with jieba in one of its three modes."
-    _check_text(text, "jieba_tokenize"); _check_mode(mode)
+    _check_text(text, "jieba_tokenize")
+    _check_mode(mode)
     jieba = _jieba()
-    if mode == "full": words = jieba.lcut(text, cut_all=True)
-    elif mode == "search": words = jieba.lcut_for_search(text, HMM=hmm)
-    else: words = jieba.lcut(text, HMM=hmm)
+    if mode == "full":
+        words = jieba.lcut(text, cut_all=True)
+    elif mode == "search":
+        words = jieba.lcut_for_search(text, HMM=hmm)
+    else:
+        words = jieba.lcut(text, HMM=hmm)
     return [w for w in words if w.strip()]
 
 # %% ../nbs/04b_text.ipynb #b4c3b554
@@ -177,38 +218,62 @@ def _spans(seg):
     "A sentence's words laid end to end as (start, end) spans; a list of spans is returned as it is."
     if all(isinstance(s, str) for s in seg):
         out, i = [], 0
-        for w in seg: out.append((i, i + len(w))); i += len(w)
+        for w in seg:
+            out.append((i, i + len(w)))
+            i += len(w)
         return out
-    if all(isinstance(s, tuple) and len(s) == 2 for s in seg): return list(seg)
+    if all(isinstance(s, tuple) and len(s) == 2 for s in seg):
+        return list(seg)
     raise ValueError("Each sentence must be a list of words (str) or a list of (start, end) spans.")
+
 
 def _sentences(x):
     "One sentence (a list of words or of spans) becomes a corpus of one sentence."
     return [x] if not x or isinstance(x[0], (str, tuple)) else list(x)
 
 # %% ../nbs/04b_text.ipynb #5bc6365a
-def segmentation_prf(pred_words: list,  # predicted: one sentence's words, or a list of sentences (each words or (start, end) spans)
-                     gold_words: list,  # gold words, in the same shape
-                     vocab: set | None = None,  # known words (a training dictionary): adds in/out-of-vocabulary recall
-                    ) -> dict:  # precision, recall, f1, the counts behind them; iv_recall, oov_recall, oov_rate with `vocab`
+def segmentation_prf(
+    pred_words: list,  # predicted: one sentence's words, or a list of sentences (each words or (start, end) spans)
+    gold_words: list,  # gold words, in the same shape
+    vocab: set | None = None,  # known words (a training dictionary): adds in/out-of-vocabulary recall
+) -> dict:  # precision, recall, f1, the counts behind them; iv_recall, oov_recall, oov_rate with `vocab`
     "Span-based precision, recall and F1 of word segmentation, micro-averaged over a corpus."
     pred, gold = _sentences(pred_words), _sentences(gold_words)
-    if len(pred) != len(gold): raise ValueError(f"{len(pred)} predicted sentences but {len(gold)} gold ones; they must pair up.")
+    if len(pred) != len(gold):
+        raise ValueError(f"{len(pred)} predicted sentences but {len(gold)} gold ones; they must pair up.")
     c = Counter()
     for p, g in zip(pred, gold):
-        if not all(isinstance(w, str) for w in g): raise ValueError("Gold sentences must be lists of words (str).")
+        if not all(isinstance(w, str) for w in g):
+            raise ValueError("Gold sentences must be lists of words (str).")
         if all(isinstance(w, str) for w in p) and "".join(p) != "".join(g):
-            raise ValueError(f"Prediction and gold segment different texts: {''.join(p)[:20]!r}... vs {''.join(g)[:20]!r}...")
+            raise ValueError(
+                f"Prediction and gold segment different texts: {''.join(p)[:20]!r}... vs {''.join(g)[:20]!r}..."
+            )
         ps, gs = set(_spans(p)), _spans(g)
         hits = [s in ps for s in gs]
-        c["pred"] += len(ps); c["gold"] += len(gs); c["correct"] += sum(hits)
+        c["pred"] += len(ps)
+        c["gold"] += len(gs)
+        c["correct"] += sum(hits)
         if vocab is not None:
-            for w, h in zip(g, hits): k = "iv" if w in vocab else "oov"; c[k] += 1; c[k + "_hit"] += h
-    if not c["pred"] and not c["gold"]: raise ValueError("Nothing to evaluate: both segmentations are empty.")
+            for w, h in zip(g, hits):
+                k = "iv" if w in vocab else "oov"
+                c[k] += 1
+                c[k + "_hit"] += h
+    if not c["pred"] and not c["gold"]:
+        raise ValueError("Nothing to evaluate: both segmentations are empty.")
     P, R = c["correct"] / max(c["pred"], 1), c["correct"] / max(c["gold"], 1)
-    out = {"precision": P, "recall": R, "f1": 2 * P * R / (P + R) if P + R else 0.0, **{k: c[k] for k in ("correct", "pred", "gold")}}
+    out = {
+        "precision": P,
+        "recall": R,
+        "f1": 2 * P * R / (P + R) if P + R else 0.0,
+        **{k: c[k] for k in ("correct", "pred", "gold")},
+    }
     if vocab is not None:
-        out |= {"iv_recall": c["iv_hit"] / max(c["iv"], 1), "oov_recall": c["oov_hit"] / max(c["oov"], 1), "oov_rate": c["oov"] / c["gold"]}
+        out |= {
+            "iv_recall": c["iv_hit"] / max(c["iv"], 1),
+            "oov_recall": c["oov_hit"] / max(c["oov"], 1),
+            "oov_rate": c["oov"] / c["gold"],
+        }
     return out
 
 # %% ../nbs/04b_text.ipynb #0b6f1dcf
@@ -216,97 +281,128 @@ def _locate(words, text):
     "Spans of words listed by nondecreasing start (jieba's full mode), found left to right in `text`."
     spans, start, end = [], 0, 0
     for w in words:
-        i = text.find(w, end if len(w) == 1 else start)  # jieba emits a lone character only after the previous word's end
-        if i < 0: raise ValueError(f"{w!r} not found in the text after position {start}.")
-        spans.append((i, i + len(w))); start, end = i, i + len(w)
+        i = text.find(
+            w, end if len(w) == 1 else start
+        )  # jieba emits a lone character only after the previous word's end
+        if i < 0:
+            raise ValueError(f"{w!r} not found in the text after position {start}.")
+        spans.append((i, i + len(w)))
+        start, end = i, i + len(w)
     return spans
 
-def jieba_spans(text: str,  # Chinese text
-                mode: str = "accurate",  # as in `jieba_tokenize`
-                hmm: bool = True,  # as in `jieba_tokenize`
-               ) -> list[tuple[int, int]]:  # (start, end) character offsets of each word in `text`
+
+def jieba_spans(
+    text: str,  # Chinese text
+    mode: str = "accurate",  # as in `jieba_tokenize`
+    hmm: bool = True,  # as in `jieba_tokenize`
+) -> list[tuple[int, int]]:  # (start, end) character offsets of each word in `text`
     "Character spans of the words `jieba_tokenize` returns, so that the overlapping modes can be scored."
-    _check_text(text, "jieba_spans"); _check_mode(mode)
-    if mode == "full": return _locate(jieba_tokenize(text, "full"), text)
+    _check_text(text, "jieba_spans")
+    _check_mode(mode)
+    if mode == "full":
+        return _locate(jieba_tokenize(text, "full"), text)
     toks = _jieba().tokenize(text, mode="default" if mode == "accurate" else "search", HMM=hmm)
     return [(a, b) for w, a, b in toks if w.strip()]
 
 # %% ../nbs/04b_text.ipynb #5400d9ae
 class MaxMatchSegmenter:
     "Dictionary word segmenter by maximum matching: forward, backward or bidirectional."
+
     directions = ("forward", "backward", "bidirectional")
 
-    def __init__(self, words: Iterable[str],  # the dictionary, e.g. every gold word of a training split
-                 direction: str = "bidirectional",  # "forward", "backward" or "bidirectional"
-                 max_len: int | None = None,  # longest word tried, in characters (default: the longest dictionary word)
-                ):
-        if direction not in self.directions: raise ValueError(f"Unknown direction {direction!r}; use one of {self.directions}.")
+    def __init__(
+        self,
+        words: Iterable[str],  # the dictionary, e.g. every gold word of a training split
+        direction: str = "bidirectional",  # "forward", "backward" or "bidirectional"
+        max_len: int | None = None,  # longest word tried, in characters (default: the longest dictionary word)
+    ):
+        if direction not in self.directions:
+            raise ValueError(f"Unknown direction {direction!r}; use one of {self.directions}.")
         self.vocab = frozenset(w for w in words if w and not w.isspace())
-        if not self.vocab: raise ValueError("The dictionary is empty; pass the words of a segmented training corpus.")
+        if not self.vocab:
+            raise ValueError("The dictionary is empty; pass the words of a segmented training corpus.")
         self.direction, self.max_len = direction, max_len or max(map(len, self.vocab))
-        if self.max_len < 1: raise ValueError(f"max_len must be at least 1, got {self.max_len}.")
+        if self.max_len < 1:
+            raise ValueError(f"max_len must be at least 1, got {self.max_len}.")
         self._prefixes = {w[:k] for w in self.vocab for k in range(2, len(w) + 1)}  # lets a scan stop early
         self._suffixes = {w[-k:] for w in self.vocab for k in range(2, len(w) + 1)}
 
     @classmethod
-    def from_records(cls, records: Iterable[dict],  # records with a gold "words" list, e.g. `load_corpus("peoples-daily-1998").records("train")`
-                     **kwargs,  # passed on to `MaxMatchSegmenter`
-                    ) -> "MaxMatchSegmenter":
+    def from_records(
+        cls,
+        records: Iterable[
+            dict
+        ],  # records with a gold "words" list, e.g. `load_corpus("peoples-daily-1998").records("train")`
+        **kwargs,  # passed on to `MaxMatchSegmenter`
+    ) -> "MaxMatchSegmenter":
         "Build the dictionary from the gold words of segmented records."
         return cls((w for r in records for w in r["words"]), **kwargs)
 
 # %% ../nbs/04b_text.ipynb #40f2ee3e
 @patch
-def forward(self: MaxMatchSegmenter,
-            text: str,  # one chunk of text, without whitespace
-           ) -> list[str]:  # words, the longest dictionary match taken first from the left
+def forward(
+    self: MaxMatchSegmenter,
+    text: str,  # one chunk of text, without whitespace
+) -> list[str]:  # words, the longest dictionary match taken first from the left
     "Forward maximum matching: from the left, take the longest dictionary word (else one character)."
     out, i, n = [], 0, len(text)
     while i < n:
         best, L = 1, 2
-        while L <= min(self.max_len, n - i) and text[i:i + L] in self._prefixes:  # stop when no word starts like this
-            if text[i:i + L] in self.vocab: best = L
+        while L <= min(self.max_len, n - i) and text[i : i + L] in self._prefixes:  # stop when no word starts like this
+            if text[i : i + L] in self.vocab:
+                best = L
             L += 1
-        out.append(text[i:i + best]); i += best
+        out.append(text[i : i + best])
+        i += best
     return out
 
+
 @patch
-def backward(self: MaxMatchSegmenter,
-             text: str,  # one chunk of text, without whitespace
-            ) -> list[str]:  # words, the longest dictionary match taken first from the right
+def backward(
+    self: MaxMatchSegmenter,
+    text: str,  # one chunk of text, without whitespace
+) -> list[str]:  # words, the longest dictionary match taken first from the right
     "Backward maximum matching: from the right, take the longest dictionary word (else one character)."
     out, j = [], len(text)
     while j > 0:
         best, L = 1, 2
-        while L <= min(self.max_len, j) and text[j - L:j] in self._suffixes:  # stop when no word ends like this
-            if text[j - L:j] in self.vocab: best = L
+        while L <= min(self.max_len, j) and text[j - L : j] in self._suffixes:  # stop when no word ends like this
+            if text[j - L : j] in self.vocab:
+                best = L
             L += 1
-        out.append(text[j - best:j]); j -= best
+        out.append(text[j - best : j])
+        j -= best
     return out[::-1]
 
 # %% ../nbs/04b_text.ipynb #f7346dd7
 @patch
-def bidirectional(self: MaxMatchSegmenter,
-                  text: str,  # one chunk of text, without whitespace
-                 ) -> list[str]:  # the better of the forward and backward segmentations
+def bidirectional(
+    self: MaxMatchSegmenter,
+    text: str,  # one chunk of text, without whitespace
+) -> list[str]:  # the better of the forward and backward segmentations
     "Run both directions; keep the one with fewer words, then fewer single characters, else the backward one."
     f, b = self.forward(text), self.backward(text)
     key = lambda ws: (len(ws), sum(len(w) == 1 for w in ws))
     return f if key(f) < key(b) else b
 
+
 @patch
-def __call__(self: MaxMatchSegmenter, text: str,  # text to segment; whitespace separates chunks and is dropped
-             direction: str | None = None,  # override the segmenter's direction for this call
-            ) -> list[str]:  # words
+def __call__(
+    self: MaxMatchSegmenter,
+    text: str,  # text to segment; whitespace separates chunks and is dropped
+    direction: str | None = None,  # override the segmenter's direction for this call
+) -> list[str]:  # words
     "Segment `text` chunk by chunk (chunks are separated by whitespace)."
     _check_text(text, "MaxMatchSegmenter")
     direction = direction or self.direction
-    if direction not in self.directions: raise ValueError(f"Unknown direction {direction!r}; use one of {self.directions}.")
+    if direction not in self.directions:
+        raise ValueError(f"Unknown direction {direction!r}; use one of {self.directions}.")
     seg = getattr(self, direction)
     return [w for chunk in text.split() for w in seg(chunk)]
 
 # %% ../nbs/04b_text.ipynb #d49871b6
-EN_STOPWORDS = frozenset("""
+EN_STOPWORDS = frozenset(
+    """
 a an the this that these those each every some any all both such other another same own
 i me my mine myself we us our ours ourselves you your yours yourself yourselves he him his himself
 she her hers herself it its itself they them their theirs themselves what which who whom whose
@@ -317,40 +413,60 @@ to from up down out off over under again further then once here there when where
 and but or if because as until while than so though although whether
 very too also just only more most few much many
 's 're 've 'll 'd 'm
-""".split())  # no negations (no, not, nor, never, n't, none): they reverse meaning
+""".split()
+)  # no negations (no, not, nor, never, n't, none): they reverse meaning
 
-ZH_STOPWORDS = frozenset("""
+ZH_STOPWORDS = frozenset(
+    """
 的 地 得 之 了 着 过 等 吗 呢 吧 啊 呀 嘛 啦
 我 你 您 他 她 它 我们 你们 他们 她们 它们 咱们 自己 这 那 这个 那个 这些 那些 这里 那里 这样 那样
 其 其中 此 该 各 每 某 什么 哪 谁 怎么
 在 从 自 对 对于 关于 把 被 将 向 给 跟 为 为了 以 由 于 按 按照 根据 通过 随着 比 往
 和 与 及 以及 并 并且 而 而且 或 或者 还是 但 但是 可是 然而 因为 所以 因此 如果 虽然 即使 于是 那么
 是 有 也 都 就 还 又 再 才 已 已经 曾 正在 很 更 最 太
-""".split())  # no negations (不 没 没有 无 未 别): they reverse meaning
+""".split()
+)  # no negations (不 没 没有 无 未 别): they reverse meaning
 
-def remove_stopwords(tokens: Iterable[str],  # tokens from any tokenizer
-                     stopwords: set | frozenset,  # e.g. `EN_STOPWORDS` or `ZH_STOPWORDS` (tokens are lowercased to compare)
-                    ) -> list[str]:  # the tokens that are not stopwords, in order
+
+def remove_stopwords(
+    tokens: Iterable[str],  # tokens from any tokenizer
+    stopwords: set | frozenset,  # e.g. `EN_STOPWORDS` or `ZH_STOPWORDS` (tokens are lowercased to compare)
+) -> list[str]:  # the tokens that are not stopwords, in order
     "Drop stopwords from a token sequence (case-insensitively)."
     return [t for t in tokens if t.lower() not in stopwords]
 
 # %% ../nbs/04b_text.ipynb #2e72b9eb
-def read_text(path: str | Path,  # a text file
-              encoding: str = "utf-8",  # its encoding; UTF-8 is the policy, pass another (e.g. "gb18030", "cp1252") only when you know it
-             ) -> str:  # the file's text: BOM removed, line ends as "\n"
+def read_text(
+    path: str | Path,  # a text file
+    encoding: str = "utf-8",  # its encoding; UTF-8 is the policy, pass another (e.g. "gb18030", "cp1252") only when you know it
+) -> str:  # the file's text: BOM removed, line ends as "\n"
     "Read a text file; refuse, with a clear error, files that are missing, empty, binary or not in `encoding`."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"{path} does not exist; check the path (relative paths start at {Path.cwd()}).")
-    if not path.is_file(): raise ValueError(f"{path} is not a regular file (a directory?); pass the path of a text file.")
-    try: codecs.lookup(encoding)
-    except LookupError: raise ValueError(f"Unknown encoding {encoding!r}; use a Python codec name such as 'utf-8' or 'gb18030'.") from None
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist; check the path (relative paths start at {Path.cwd()}).")
+    if not path.is_file():
+        raise ValueError(f"{path} is not a regular file (a directory?); pass the path of a text file.")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(
+            f"Unknown encoding {encoding!r}; use a Python codec name such as 'utf-8' or 'gb18030'."
+        ) from None
     data = path.read_bytes()
-    if not data.strip(): raise ValueError(f"{path} is empty (or only whitespace); there is no text to read.")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"): raise ValueError(f"{path} is UTF-16 (it starts with a UTF-16 byte-order mark); convert it: `iconv -f UTF-16 -t UTF-8`.")
-    if b"\x00" in data[:65536]: raise ValueError(f"{path} looks binary (it contains NUL bytes); pass a text file.")
+    if not data.strip():
+        raise ValueError(f"{path} is empty (or only whitespace); there is no text to read.")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ValueError(
+            f"{path} is UTF-16 (it starts with a UTF-16 byte-order mark); convert it: `iconv -f UTF-16 -t UTF-8`."
+        )
+    if b"\x00" in data[:65536]:
+        raise ValueError(f"{path} looks binary (it contains NUL bytes); pass a text file.")
     utf8 = codecs.lookup(encoding).name == "utf-8"
-    try: text = data.decode("utf-8-sig" if utf8 else encoding)
+    try:
+        text = data.decode("utf-8-sig" if utf8 else encoding)
     except UnicodeDecodeError as e:
-        raise ValueError(f"{path} is not valid {encoding}: byte {data[e.start]:#04x} at offset {e.start}, near {data[max(0, e.start - 20):e.start + 10]!r}. "
-                         "Find its real encoding (GB18030, Big5 and cp1252 are common) and pass `encoding=`, or convert it with iconv.") from None
+        raise ValueError(
+            f"{path} is not valid {encoding}: byte {data[e.start]:#04x} at offset {e.start}, near {data[max(0, e.start - 20) : e.start + 10]!r}. "
+            "Find its real encoding (GB18030, Big5 and cp1252 are common) and pass `encoding=`, or convert it with iconv."
+        ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -8,6 +8,7 @@ Docs: https://lmbook.github.io/lmbook/training.html.md"""
 from __future__ import annotations
 
 import os
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import json, math, shutil, sys, tempfile
@@ -35,14 +36,24 @@ def lm_loss() -> keras.losses.Loss:  # mean NLL per target token in nats, from l
 @keras.saving.register_keras_serializable(package="lmbook")
 class WarmupCosine(keras.optimizers.schedules.LearningRateSchedule):
     "Linear warmup to `peak_lr`, then cosine decay to `min_lr` at `decay_steps` (nanoGPT's schedule)."
-    def __init__(self, peak_lr: float,  # the learning rate at the end of warmup
-                 warmup_steps: int,  # w, steps of linear warmup
-                 decay_steps: int,  # d, the step at which the decay reaches `min_lr` (and stays)
-                 min_lr: float = 0.0,  # the floor
-                ):
-        if not 0 <= min_lr <= peak_lr: raise ValueError(f"Need 0 <= min_lr <= peak_lr, got min_lr={min_lr}, peak_lr={peak_lr}.")
-        if not 0 <= warmup_steps < decay_steps: raise ValueError(f"Need 0 <= warmup_steps < decay_steps, got {warmup_steps} and {decay_steps}.")
-        self.peak_lr, self.warmup_steps, self.decay_steps, self.min_lr = float(peak_lr), int(warmup_steps), int(decay_steps), float(min_lr)
+
+    def __init__(
+        self,
+        peak_lr: float,  # the learning rate at the end of warmup
+        warmup_steps: int,  # w, steps of linear warmup
+        decay_steps: int,  # d, the step at which the decay reaches `min_lr` (and stays)
+        min_lr: float = 0.0,  # the floor
+    ):
+        if not 0 <= min_lr <= peak_lr:
+            raise ValueError(f"Need 0 <= min_lr <= peak_lr, got min_lr={min_lr}, peak_lr={peak_lr}.")
+        if not 0 <= warmup_steps < decay_steps:
+            raise ValueError(f"Need 0 <= warmup_steps < decay_steps, got {warmup_steps} and {decay_steps}.")
+        self.peak_lr, self.warmup_steps, self.decay_steps, self.min_lr = (
+            float(peak_lr),
+            int(warmup_steps),
+            int(decay_steps),
+            float(min_lr),
+        )
 
     def __call__(self, step):
         t = ops.cast(step, "float32")
@@ -51,15 +62,25 @@ class WarmupCosine(keras.optimizers.schedules.LearningRateSchedule):
         cos = self.min_lr + 0.5 * (self.peak_lr - self.min_lr) * (1.0 + ops.cos(math.pi * r))
         return ops.where(t < self.warmup_steps, warm, cos)
 
-    def get_config(self): return dict(peak_lr=self.peak_lr, warmup_steps=self.warmup_steps, decay_steps=self.decay_steps, min_lr=self.min_lr)
+    def get_config(self):
+        return dict(
+            peak_lr=self.peak_lr, warmup_steps=self.warmup_steps, decay_steps=self.decay_steps, min_lr=self.min_lr
+        )
 
 # %% ../nbs/07a_training.ipynb #8e526287
 OPTIMIZERS = ("sgd", "adam", "adamw")  # the optimizers `TrainConfig.optimizer` accepts
-PRECISIONS = ("auto", "float32", "mixed_float16", "mixed_bfloat16")  # the dtype policies `TrainConfig.precision` accepts
+PRECISIONS = (
+    "auto",
+    "float32",
+    "mixed_float16",
+    "mixed_bfloat16",
+)  # the dtype policies `TrainConfig.precision` accepts
+
 
 @dataclass(frozen=True)
 class TrainConfig:
     "Hyperparameters of one training run (defaults: nanoGPT's CPU recipe for Tiny Shakespeare)."
+
     steps: int = 2000  # optimizer updates in the whole run
     batch_size: int = 12  # B, windows per update: the global batch, summed over all devices
     lr: float = 1e-3  # peak learning rate, reached at the end of warmup
@@ -74,44 +95,66 @@ class TrainConfig:
     eval_every: int = 250  # steps per Keras epoch: validation, log line and backup after each
     eval_batches: int | None = 20  # validation batches per evaluation (None: the whole validation set)
     jit_compile: bool = True  # XLA-compile the train step (Keras's "auto" leaves XLA off on CPU)
-    precision: str = "float32"  # Keras dtype policy for building the model (`with dtype_policy(cfg.precision)`), or "auto"
+    precision: str = (
+        "float32"  # Keras dtype policy for building the model (`with dtype_policy(cfg.precision)`), or "auto"
+    )
     seed: int = 0  # seeds the weights, the data order and dropout
 
     def __post_init__(self):
         for k in ("steps", "batch_size", "eval_every"):
             v = getattr(self, k)
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1: raise ValueError(f"TrainConfig.{k} must be a positive integer, got {v!r}.")
-        if self.steps % self.eval_every: raise ValueError(f"steps ({self.steps}) must be a multiple of eval_every ({self.eval_every}), so that every epoch has the same length.")
-        if self.optimizer not in OPTIMIZERS: raise ValueError(f"TrainConfig.optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}.")
-        if self.precision not in PRECISIONS: raise ValueError(f"TrainConfig.precision must be one of {PRECISIONS}, got {self.precision!r}.")
-        if not 0 < self.lr or not 0 <= self.min_lr <= self.lr: raise ValueError(f"Need 0 < lr and 0 <= min_lr <= lr, got lr={self.lr}, min_lr={self.min_lr}.")
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"TrainConfig.{k} must be a positive integer, got {v!r}.")
+        if self.steps % self.eval_every:
+            raise ValueError(
+                f"steps ({self.steps}) must be a multiple of eval_every ({self.eval_every}), so that every epoch has the same length."
+            )
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"TrainConfig.optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}.")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"TrainConfig.precision must be one of {PRECISIONS}, got {self.precision!r}.")
+        if not 0 < self.lr or not 0 <= self.min_lr <= self.lr:
+            raise ValueError(f"Need 0 < lr and 0 <= min_lr <= lr, got lr={self.lr}, min_lr={self.min_lr}.")
 
     @property
-    def epochs(self) -> int: return self.steps // self.eval_every  # Keras epochs in the run
+    def epochs(self) -> int:
+        return self.steps // self.eval_every  # Keras epochs in the run
 
     @classmethod
     def tiny(cls, **overrides) -> TrainConfig:  # a run of seconds, for tests
         "The small preset: 60 steps of 16 windows, validation every 20 steps on 5 batches."
-        return cls(**{**dict(steps=60, batch_size=16, lr=3e-3, min_lr=3e-4, warmup_steps=10, eval_every=20, eval_batches=5), **overrides})
+        return cls(
+            **{
+                **dict(steps=60, batch_size=16, lr=3e-3, min_lr=3e-4, warmup_steps=10, eval_every=20, eval_batches=5),
+                **overrides,
+            }
+        )
 
 # %% ../nbs/07a_training.ipynb #eaf81295
-def make_optimizer(cfg: TrainConfig,  # the run's hyperparameters
-                   model: keras.Model | None = None,  # with AdamW: the model whose vectors (biases, norm gains) are exempt from decay
-                  ) -> keras.optimizers.Optimizer:  # SGD, Adam or AdamW with the warmup-cosine schedule and clipping
+def make_optimizer(
+    cfg: TrainConfig,  # the run's hyperparameters
+    model: keras.Model | None = None,  # with AdamW: the model whose vectors (biases, norm gains) are exempt from decay
+) -> keras.optimizers.Optimizer:  # SGD, Adam or AdamW with the warmup-cosine schedule and clipping
     "The optimizer of a run: `cfg.optimizer` with `WarmupCosine` and the global gradient norm clipped."
     lr = WarmupCosine(cfg.lr, cfg.warmup_steps, cfg.decay_steps or cfg.steps, cfg.min_lr)
     common = dict(learning_rate=lr, global_clipnorm=cfg.clipnorm)
-    if cfg.optimizer == "sgd": return keras.optimizers.SGD(momentum=cfg.momentum, **common)
-    if cfg.optimizer == "adam": return keras.optimizers.Adam(beta_2=cfg.beta_2, **common)
+    if cfg.optimizer == "sgd":
+        return keras.optimizers.SGD(momentum=cfg.momentum, **common)
+    if cfg.optimizer == "adam":
+        return keras.optimizers.Adam(beta_2=cfg.beta_2, **common)
     opt = keras.optimizers.AdamW(weight_decay=cfg.weight_decay, beta_2=cfg.beta_2, **common)
-    if model is not None: opt.exclude_from_weight_decay(var_list=[v for v in model.trainable_variables if len(v.shape) < 2])
+    if model is not None:
+        opt.exclude_from_weight_decay(var_list=[v for v in model.trainable_variables if len(v.shape) < 2])
     return opt
 
-def compile_for_training(model: keras.Model,  # a built language model: ids (B, T) -> logits (B, T, V)
-                         cfg: TrainConfig,  # the run's hyperparameters
-                        ) -> keras.Model:  # the same model, compiled
+
+def compile_for_training(
+    model: keras.Model,  # a built language model: ids (B, T) -> logits (B, T, V)
+    cfg: TrainConfig,  # the run's hyperparameters
+) -> keras.Model:  # the same model, compiled
     "Compile a language model with the run's optimizer, `lm_loss` and XLA (`cfg.jit_compile`)."
-    if not model.built: raise ValueError("Build the model first (e.g. `build_lm(...)`), so that its weights exist.")
+    if not model.built:
+        raise ValueError("Build the model first (e.g. `build_lm(...)`), so that its weights exist.")
     model.compile(optimizer=make_optimizer(cfg, model), loss=lm_loss(), jit_compile=cfg.jit_compile)
     return model
 
@@ -120,53 +163,74 @@ def auto_precision() -> str:  # a Keras dtype policy name
     "`mixed_float16` when a GPU of compute capability 7.0 or higher is visible, else `float32`."
     for gpu in tf.config.list_physical_devices("GPU"):
         cc = tf.config.experimental.get_device_details(gpu).get("compute_capability", (0, 0))
-        if tuple(cc) >= (7, 0): return "mixed_float16"
+        if tuple(cc) >= (7, 0):
+            return "mixed_float16"
     return "float32"
+
 
 class dtype_policy:
     "Context manager: build models under a Keras dtype policy (`auto` resolves with `auto_precision`), then restore the old one."
+
     def __init__(self, name: str = "auto"):  # "auto", "float32", "mixed_float16" or "mixed_bfloat16"
-        if name not in PRECISIONS: raise ValueError(f"precision must be one of {PRECISIONS}, got {name!r}.")
+        if name not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, got {name!r}.")
         self.name = auto_precision() if name == "auto" else name
+
     def __enter__(self):
         self.old = keras.config.dtype_policy().name
         keras.config.set_dtype_policy(self.name)
         return self.name
-    def __exit__(self, *exc): keras.config.set_dtype_policy(self.old)
+
+    def __exit__(self, *exc):
+        keras.config.set_dtype_policy(self.old)
 
 # %% ../nbs/07a_training.ipynb #698d26f7
 class SampleCallback(keras.callbacks.Callback):
     "After every `every` epochs, generate from fixed prompts and print the text (kept in `self.samples`)."
-    def __init__(self, tokenizer,  # anything with `encode` and `decode`
-                 prompts=("The ",),  # texts to continue
-                 max_new_tokens: int = 60,  # tokens to add to each prompt
-                 temperature: float = 0.8,  # 0: greedy; > 0: sampling (chapter 06's `generate`)
-                 every: int = 1,  # epochs between samples
-                 seed: int = 0,  # sampling seed
-                 print_fn=print,  # where the lines go (None: keep them silently)
-                ):
+
+    def __init__(
+        self,
+        tokenizer,  # anything with `encode` and `decode`
+        prompts=("The ",),  # texts to continue
+        max_new_tokens: int = 60,  # tokens to add to each prompt
+        temperature: float = 0.8,  # 0: greedy; > 0: sampling (chapter 06's `generate`)
+        every: int = 1,  # epochs between samples
+        seed: int = 0,  # sampling seed
+        print_fn=print,  # where the lines go (None: keep them silently)
+    ):
         super().__init__()
-        self.tokenizer, self.prompts, self.max_new_tokens, self.temperature = tokenizer, list(prompts), max_new_tokens, temperature
+        self.tokenizer, self.prompts, self.max_new_tokens, self.temperature = (
+            tokenizer,
+            list(prompts),
+            max_new_tokens,
+            temperature,
+        )
         self.every, self.seed, self.print_fn, self.samples = every, seed, print_fn, []  # samples: (epoch, prompt, text)
 
     def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every: return
+        if (epoch + 1) % self.every:
+            return
         for p in self.prompts:
             ids = generate(self.model, self.tokenizer.encode(p), self.max_new_tokens, self.temperature, self.seed)
             text = self.tokenizer.decode(ids)
             self.samples.append((epoch + 1, p, text))
-            if self.print_fn: self.print_fn(f"[epoch {epoch + 1}] {text!r}")
+            if self.print_fn:
+                self.print_fn(f"[epoch {epoch + 1}] {text!r}")
 
 # %% ../nbs/07a_training.ipynb #98f36999
 def _seed_states(model) -> list:
     "The seed-generator variables of a model's layers (dropout's random state)."
     return [v for v in model.variables if v.name == "seed_generator_state"]
 
+
 class ResumableBackup(keras.callbacks.BackupAndRestore):
     "`BackupAndRestore` that also saves dropout's random state and writes each snapshot atomically."
-    def __init__(self, backup_dir,  # a folder used only by this run's backups
-                 delete_checkpoint: bool = True,  # delete the backup when training completes
-                ):
+
+    def __init__(
+        self,
+        backup_dir,  # a folder used only by this run's backups
+        delete_checkpoint: bool = True,  # delete the backup when training completes
+    ):
         super().__init__(str(backup_dir), save_freq="epoch", delete_checkpoint=delete_checkpoint)
         self.state = Path(backup_dir) / "state"  # the latest complete snapshot
         self._weights_path = str(self.state / "latest.weights.h5")
@@ -181,81 +245,120 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
     def _recover(self):
         "Finish an interrupted swap: if only the previous snapshot exists, make it the latest."
         old = Path(self.backup_dir) / "state.old"
-        if not self.state.exists() and old.exists(): os.replace(old, self.state)
+        if not self.state.exists() and old.exists():
+            os.replace(old, self.state)
 
     def _save_model(self):
-        root = Path(self.backup_dir); root.mkdir(parents=True, exist_ok=True)
+        root = Path(self.backup_dir)
+        root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=".state-"))
         self.model.save_weights(tmp / "latest.weights.h5")
         np.save(tmp / "rng.npy", np.array([v.numpy() for v in _seed_states(self.model)], dtype=np.int64).reshape(-1, 2))
         (tmp / "training_metadata.json").write_text(json.dumps({"epoch": self._current_epoch}))
         old = root / "state.old"
         shutil.rmtree(old, ignore_errors=True)
-        if self.state.exists(): os.replace(self.state, old)
+        if self.state.exists():
+            os.replace(self.state, old)
         os.replace(tmp, self.state)  # the new snapshot appears in one rename
         shutil.rmtree(old, ignore_errors=True)
 
     def _load_model(self):
         self._recover()
-        if not self.state.exists(): return
+        if not self.state.exists():
+            return
         super()._load_model()
         rng, states = np.load(self.state / "rng.npy"), _seed_states(self.model)
-        if len(rng) != len(states): raise ValueError(f"The backup in {self.backup_dir} was made by a different model ({len(rng)} random states, this one has {len(states)}); delete it or use another folder.")
-        for v, s in zip(states, rng): v.assign(s.astype(v.dtype))
+        if len(rng) != len(states):
+            raise ValueError(
+                f"The backup in {self.backup_dir} was made by a different model ({len(rng)} random states, this one has {len(states)}); delete it or use another folder."
+            )
+        for v, s in zip(states, rng):
+            v.assign(s.astype(v.dtype))
 
 # %% ../nbs/07a_training.ipynb #f97cbb23
-def fit_lm(model: keras.Model,  # a model compiled by `compile_for_training`
-           train_ds: tf.data.Dataset,  # (x, y) batches; repeated as needed, so one pass is enough
-           valid_ds: tf.data.Dataset | None,  # (x, y) batches for validation (None: no validation)
-           cfg: TrainConfig,  # steps, eval_every, eval_batches
-           callbacks=(),  # more Keras callbacks
-           backup_dir=None,  # folder for `ResumableBackup` (None: no backup, no resume)
-           verbose: int = 2,  # Keras verbosity: 2 is one line per epoch, 0 is silent
-          ) -> keras.callbacks.History:  # the per-epoch losses of this call (a resumed call has only the remaining epochs)
+def fit_lm(
+    model: keras.Model,  # a model compiled by `compile_for_training`
+    train_ds: tf.data.Dataset,  # (x, y) batches; repeated as needed, so one pass is enough
+    valid_ds: tf.data.Dataset | None,  # (x, y) batches for validation (None: no validation)
+    cfg: TrainConfig,  # steps, eval_every, eval_batches
+    callbacks=(),  # more Keras callbacks
+    backup_dir=None,  # folder for `ResumableBackup` (None: no backup, no resume)
+    verbose: int = 2,  # Keras verbosity: 2 is one line per epoch, 0 is silent
+) -> keras.callbacks.History:  # the per-epoch losses of this call (a resumed call has only the remaining epochs)
     "Train for `cfg.steps` steps in epochs of `cfg.eval_every`, validating after each; resumable with `backup_dir`."
-    if model.optimizer is None: raise ValueError("Compile the model first, e.g. with `compile_for_training(model, cfg)`.")
+    if model.optimizer is None:
+        raise ValueError("Compile the model first, e.g. with `compile_for_training(model, cfg)`.")
     callbacks, start = list(callbacks), 0
     if backup_dir is not None:
         backup = ResumableBackup(backup_dir)
         callbacks, start = [backup] + callbacks, backup.resume_epoch()
     train = train_ds.repeat().skip(start * cfg.eval_every)  # a resumed run continues the same stream of batches
-    if valid_ds is not None and cfg.eval_batches: valid_ds = valid_ds.take(cfg.eval_batches)
-    if valid_ds is not None: valid_ds = valid_ds.cache()
-    return model.fit(train, epochs=cfg.epochs, steps_per_epoch=cfg.eval_every, validation_data=valid_ds,
-                     callbacks=callbacks, verbose=verbose, shuffle=False)  # the dataset shuffles itself
+    if valid_ds is not None and cfg.eval_batches:
+        valid_ds = valid_ds.take(cfg.eval_batches)
+    if valid_ds is not None:
+        valid_ds = valid_ds.cache()
+    return model.fit(
+        train,
+        epochs=cfg.epochs,
+        steps_per_epoch=cfg.eval_every,
+        validation_data=valid_ds,
+        callbacks=callbacks,
+        verbose=verbose,
+        shuffle=False,
+    )  # the dataset shuffles itself
 
 # %% ../nbs/07a_training.ipynb #2302233d
 class ProgressBar(keras.callbacks.Callback):
     "One tqdm progress bar for a whole run of `total` steps, with the latest loss and validation loss."
-    def __init__(self, total: int,  # steps in the whole run
-                 initial: int = 0,  # steps already done (a resumed run)
-                 **tqdm_kwargs,  # passed to `tqdm`, e.g. file=..., disable=True
-                ):
+
+    def __init__(
+        self,
+        total: int,  # steps in the whole run
+        initial: int = 0,  # steps already done (a resumed run)
+        **tqdm_kwargs,  # passed to `tqdm`, e.g. file=..., disable=True
+    ):
         super().__init__()
         self.total, self.initial, self.kw = total, initial, tqdm_kwargs
+
     def on_train_begin(self, logs=None):
         from tqdm.auto import tqdm
+
         self.bar = tqdm(total=self.total, initial=self.initial, unit="step", **{"mininterval": 1.0, **self.kw})
+
     def on_train_batch_end(self, batch, logs=None):
         self.bar.update(1)
-        if batch % 10 == 0 and logs: self.bar.set_postfix(loss=f"{logs['loss']:.3f}", refresh=False)
-    def on_epoch_end(self, epoch, logs=None):
-        if logs and "val_loss" in logs: self.bar.set_postfix(loss=f"{logs['loss']:.3f}", val_loss=f"{logs['val_loss']:.3f}")
-    def on_train_end(self, logs=None): self.bar.close()
+        if batch % 10 == 0 and logs:
+            self.bar.set_postfix(loss=f"{logs['loss']:.3f}", refresh=False)
 
-def run_callbacks(run_dir,  # folder that receives best.keras, log.csv and logs/
-                  tokenizer=None,  # with a tokenizer, print samples after each epoch
-                  prompts=("The ",),  # prompts for the samples
-                  patience: int | None = None,  # stop after this many epochs without a better val_loss (None: never)
-                  tensorboard: bool = True,  # write TensorBoard logs
-                  best: bool = True,  # keep the best model as best.keras
-                  print_fn=print,  # where samples are printed
-                 ) -> list:  # Keras callbacks
+    def on_epoch_end(self, epoch, logs=None):
+        if logs and "val_loss" in logs:
+            self.bar.set_postfix(loss=f"{logs['loss']:.3f}", val_loss=f"{logs['val_loss']:.3f}")
+
+    def on_train_end(self, logs=None):
+        self.bar.close()
+
+
+def run_callbacks(
+    run_dir,  # folder that receives best.keras, log.csv and logs/
+    tokenizer=None,  # with a tokenizer, print samples after each epoch
+    prompts=("The ",),  # prompts for the samples
+    patience: int | None = None,  # stop after this many epochs without a better val_loss (None: never)
+    tensorboard: bool = True,  # write TensorBoard logs
+    best: bool = True,  # keep the best model as best.keras
+    print_fn=print,  # where samples are printed
+) -> list:  # Keras callbacks
     "The callbacks of a run: best checkpoint, CSV and TensorBoard logs, optional early stopping and samples."
-    run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
     cbs = [keras.callbacks.CSVLogger(str(run_dir / "log.csv"), append=True)]
-    if best: cbs.append(keras.callbacks.ModelCheckpoint(str(run_dir / "best.keras"), monitor="val_loss", save_best_only=True))
-    if tensorboard: cbs.append(keras.callbacks.TensorBoard(str(run_dir / "logs")))
-    if patience is not None: cbs.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience))
-    if tokenizer is not None: cbs.append(SampleCallback(tokenizer, prompts, print_fn=print_fn))
+    if best:
+        cbs.append(
+            keras.callbacks.ModelCheckpoint(str(run_dir / "best.keras"), monitor="val_loss", save_best_only=True)
+        )
+    if tensorboard:
+        cbs.append(keras.callbacks.TensorBoard(str(run_dir / "logs")))
+    if patience is not None:
+        cbs.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience))
+    if tokenizer is not None:
+        cbs.append(SampleCallback(tokenizer, prompts, print_fn=print_fn))
     return cbs

@@ -8,6 +8,7 @@ Docs: https://lmbook.github.io/lmbook/transformer.html.md"""
 from __future__ import annotations
 
 import math, os
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from dataclasses import asdict, dataclass
@@ -27,6 +28,7 @@ __all__ = ['TransformerConfig', 'TokenAndPositionEmbedding', 'CausalSelfAttentio
 @dataclass(frozen=True)
 class TransformerConfig:
     "Hyperparameters of a decoder-only Transformer (defaults: nanoGPT's CPU configuration)."
+
     vocab_size: int  # V, number of token ids (the tokenizer's `vocab_size`)
     seq_len: int = 64  # T, context length: rows of the position table, the longest input the model accepts
     embed_dim: int = 128  # C, width of the residual stream (embeddings and every block's output)
@@ -40,50 +42,85 @@ class TransformerConfig:
     def __post_init__(self):
         _check_config(self, ("vocab_size", "seq_len", "embed_dim", "num_heads", "num_layers", "ff_dim"), ("dropout",))
         if self.embed_dim % self.num_heads:
-            raise ValueError(f"embed_dim ({self.embed_dim}) must be a multiple of num_heads ({self.num_heads}): each head gets embed_dim / num_heads dimensions.")
+            raise ValueError(
+                f"embed_dim ({self.embed_dim}) must be a multiple of num_heads ({self.num_heads}): each head gets embed_dim / num_heads dimensions."
+            )
 
     @classmethod
-    def tiny(cls, vocab_size: int, **overrides) -> TransformerConfig:  # two blocks of width 64, ~0.1M parameters, for tests
+    def tiny(
+        cls, vocab_size: int, **overrides
+    ) -> TransformerConfig:  # two blocks of width 64, ~0.1M parameters, for tests
         "The small preset: C=64, 4 heads, 2 blocks, T=64, no dropout."
-        return cls(**{**dict(vocab_size=vocab_size, seq_len=64, embed_dim=64, num_heads=4, num_layers=2, ff_dim=256, dropout=0.0), **overrides})
+        return cls(
+            **{
+                **dict(
+                    vocab_size=vocab_size, seq_len=64, embed_dim=64, num_heads=4, num_layers=2, ff_dim=256, dropout=0.0
+                ),
+                **overrides,
+            }
+        )
 
 # %% ../nbs/06c_transformer.ipynb #b0cf8dd8
 _init = lambda: keras.initializers.RandomNormal(stddev=0.02)  # GPT-2's initialisation for every weight matrix
 
+
 @keras.saving.register_keras_serializable(package="lmbook")
 class TokenAndPositionEmbedding(keras.layers.Layer):
     "Learned token embedding plus learned position embedding: ids (B, T) -> vectors (B, T, C)."
-    def __init__(self, vocab_size: int,  # V, rows of the token table
-                 seq_len: int,  # rows of the position table: the longest input accepted
-                 embed_dim: int,  # C, width of both tables
-                 **kwargs):
+
+    def __init__(
+        self,
+        vocab_size: int,  # V, rows of the token table
+        seq_len: int,  # rows of the position table: the longest input accepted
+        embed_dim: int,  # C, width of both tables
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.vocab_size, self.seq_len, self.embed_dim = vocab_size, seq_len, embed_dim
 
     def build(self, input_shape):  # (B, T)
-        self.token_embeddings = self.add_weight(shape=(self.vocab_size, self.embed_dim), initializer=_init(), name="token_embeddings")
-        self.position_embeddings = self.add_weight(shape=(self.seq_len, self.embed_dim), initializer=_init(), name="position_embeddings")
+        self.token_embeddings = self.add_weight(
+            shape=(self.vocab_size, self.embed_dim), initializer=_init(), name="token_embeddings"
+        )
+        self.position_embeddings = self.add_weight(
+            shape=(self.seq_len, self.embed_dim), initializer=_init(), name="position_embeddings"
+        )
 
     def call(self, x):  # x: (B, T) int ids
         T = ops.shape(x)[-1]
         if isinstance(T, int) and T > self.seq_len:
-            raise ValueError(f"The input has {T} positions but the model has only {self.seq_len}; crop it to the last {self.seq_len} tokens.")
+            raise ValueError(
+                f"The input has {T} positions but the model has only {self.seq_len}; crop it to the last {self.seq_len} tokens."
+            )
         return ops.take(self.token_embeddings, x, axis=0) + self.position_embeddings[:T]  # (B, T, C) + (T, C)
 
-    def compute_output_shape(self, input_shape): return (*input_shape, self.embed_dim)
-    def get_config(self): return {**super().get_config(), "vocab_size": self.vocab_size, "seq_len": self.seq_len, "embed_dim": self.embed_dim}
+    def compute_output_shape(self, input_shape):
+        return (*input_shape, self.embed_dim)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "vocab_size": self.vocab_size,
+            "seq_len": self.seq_len,
+            "embed_dim": self.embed_dim,
+        }
 
 # %% ../nbs/06c_transformer.ipynb #cb5c06ed
 @keras.saving.register_keras_serializable(package="lmbook")
 class CausalSelfAttention(keras.layers.Layer):
     "Multi-head self-attention with an optional causal mask: (B, T, C) -> (B, T, C)."
-    def __init__(self, embed_dim: int,  # C, input and output width
-                 num_heads: int,  # H; each head has C / H dimensions
-                 dropout: float = 0.0,  # dropout on the attention weights and on the output
-                 causal: bool = True,  # position i attends only to positions j <= i
-                 **kwargs):
+
+    def __init__(
+        self,
+        embed_dim: int,  # C, input and output width
+        num_heads: int,  # H; each head has C / H dimensions
+        dropout: float = 0.0,  # dropout on the attention weights and on the output
+        causal: bool = True,  # position i attends only to positions j <= i
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        if embed_dim % num_heads: raise ValueError(f"embed_dim ({embed_dim}) must be a multiple of num_heads ({num_heads}).")
+        if embed_dim % num_heads:
+            raise ValueError(f"embed_dim ({embed_dim}) must be a multiple of num_heads ({num_heads}).")
         self.embed_dim, self.num_heads, self.dropout, self.causal = embed_dim, num_heads, dropout, causal
         self.qkv = keras.layers.Dense(3 * embed_dim, kernel_initializer=_init(), name="qkv")  # q, k, v side by side
         self.proj = keras.layers.Dense(embed_dim, kernel_initializer=_init(), name="proj")  # mixes the heads
@@ -105,20 +142,37 @@ class CausalSelfAttention(keras.layers.Layer):
             scores = ops.where(allowed, scores, ops.full_like(scores, -1e9))
         weights = self.attn_drop(ops.softmax(scores, axis=-1), training=training)  # (B, H, T, T), rows sum to 1
         y = ops.transpose(ops.matmul(weights, v), (0, 2, 1, 3))  # (B, T, H, d)
-        return self.out_drop(self.proj(ops.reshape(y, (-1, T, self.embed_dim))), training=training), weights  # (B, T, C)
+        return self.out_drop(
+            self.proj(ops.reshape(y, (-1, T, self.embed_dim))), training=training
+        ), weights  # (B, T, C)
 
-    def call(self, x, training=False): return self._attend(x, training)[0]  # (B, T, C)
-    def attention_weights(self, x): return self._attend(x)[1]  # (B, H, T, T)
-    def get_config(self): return {**super().get_config(), "embed_dim": self.embed_dim, "num_heads": self.num_heads, "dropout": self.dropout, "causal": self.causal}
+    def call(self, x, training=False):
+        return self._attend(x, training)[0]  # (B, T, C)
+
+    def attention_weights(self, x):
+        return self._attend(x)[1]  # (B, H, T, T)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "embed_dim": self.embed_dim,
+            "num_heads": self.num_heads,
+            "dropout": self.dropout,
+            "causal": self.causal,
+        }
 
 # %% ../nbs/06c_transformer.ipynb #d3768455
 @keras.saving.register_keras_serializable(package="lmbook")
 class MLP(keras.layers.Layer):
     "Position-wise feed-forward network: Dense(ff_dim, GELU) then Dense(C), (B, T, C) -> (B, T, C)."
-    def __init__(self, embed_dim: int,  # C, input and output width
-                 ff_dim: int,  # hidden width (4C in GPT-2)
-                 dropout: float = 0.0,  # dropout on the output
-                 **kwargs):
+
+    def __init__(
+        self,
+        embed_dim: int,  # C, input and output width
+        ff_dim: int,  # hidden width (4C in GPT-2)
+        dropout: float = 0.0,  # dropout on the output
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.embed_dim, self.ff_dim, self.dropout = embed_dim, ff_dim, dropout
         self.fc = keras.layers.Dense(ff_dim, activation="gelu", kernel_initializer=_init(), name="fc")
@@ -132,89 +186,130 @@ class MLP(keras.layers.Layer):
     def call(self, x, training=False):  # (B, T, C)
         return self.drop(self.proj(self.fc(x)), training=training)  # (B, T, ff_dim) -> (B, T, C)
 
-    def get_config(self): return {**super().get_config(), "embed_dim": self.embed_dim, "ff_dim": self.ff_dim, "dropout": self.dropout}
+    def get_config(self):
+        return {**super().get_config(), "embed_dim": self.embed_dim, "ff_dim": self.ff_dim, "dropout": self.dropout}
 
 # %% ../nbs/06c_transformer.ipynb #ee4a70c6
 @keras.saving.register_keras_serializable(package="lmbook")
 class TransformerBlock(keras.layers.Layer):
     "Pre-LayerNorm Transformer block: x + attn(LN(x)), then x + mlp(LN(x)); (B, T, C) -> (B, T, C)."
-    def __init__(self, embed_dim: int,  # C, the residual stream's width
-                 num_heads: int,  # attention heads
-                 ff_dim: int,  # the MLP's hidden width
-                 dropout: float = 0.0,  # dropout in attention and MLP
-                 causal: bool = True,  # mask attention to later positions
-                 **kwargs):
+
+    def __init__(
+        self,
+        embed_dim: int,  # C, the residual stream's width
+        num_heads: int,  # attention heads
+        ff_dim: int,  # the MLP's hidden width
+        dropout: float = 0.0,  # dropout in attention and MLP
+        causal: bool = True,  # mask attention to later positions
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        self.embed_dim, self.num_heads, self.ff_dim, self.dropout, self.causal = embed_dim, num_heads, ff_dim, dropout, causal
+        self.embed_dim, self.num_heads, self.ff_dim, self.dropout, self.causal = (
+            embed_dim,
+            num_heads,
+            ff_dim,
+            dropout,
+            causal,
+        )
         self.ln1 = keras.layers.LayerNormalization(epsilon=1e-5, name="ln1")
         self.attn = CausalSelfAttention(embed_dim, num_heads, dropout, causal, name="attn")
         self.ln2 = keras.layers.LayerNormalization(epsilon=1e-5, name="ln2")
         self.mlp = MLP(embed_dim, ff_dim, dropout, name="mlp")
 
     def build(self, input_shape):  # (B, T, C)
-        for layer in (self.ln1, self.attn, self.ln2, self.mlp): layer.build(input_shape)
+        for layer in (self.ln1, self.attn, self.ln2, self.mlp):
+            layer.build(input_shape)
 
     def call(self, x, training=False):  # (B, T, C)
         x = x + self.attn(self.ln1(x), training=training)  # (B, T, C)
         return x + self.mlp(self.ln2(x), training=training)  # (B, T, C)
 
-    def compute_output_shape(self, input_shape): return input_shape
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
     def get_config(self):
-        return {**super().get_config(), "embed_dim": self.embed_dim, "num_heads": self.num_heads, "ff_dim": self.ff_dim, "dropout": self.dropout, "causal": self.causal}
+        return {
+            **super().get_config(),
+            "embed_dim": self.embed_dim,
+            "num_heads": self.num_heads,
+            "ff_dim": self.ff_dim,
+            "dropout": self.dropout,
+            "causal": self.causal,
+        }
 
 # %% ../nbs/06c_transformer.ipynb #08410775
 @keras.saving.register_keras_serializable(package="lmbook")
 class TransformerLM(keras.Model):
     "Decoder-only Transformer language model (GPT-2 style). Ids (B, T) -> logits (B, T, V)."
-    def __init__(self, config: TransformerConfig | dict,  # hyperparameters (a dict when loaded from a file)
-                 **kwargs):  # passed to `keras.Model` (name, dtype, ...)
+
+    def __init__(
+        self,
+        config: TransformerConfig | dict,  # hyperparameters (a dict when loaded from a file)
+        **kwargs,
+    ):  # passed to `keras.Model` (name, dtype, ...)
         super().__init__(**kwargs)
         self.config = c = _as_config(config, TransformerConfig)
         self.embed = TokenAndPositionEmbedding(c.vocab_size, c.seq_len, c.embed_dim, name="embed")
         self.drop = keras.layers.Dropout(c.dropout)
-        self.blocks = [TransformerBlock(c.embed_dim, c.num_heads, c.ff_dim, c.dropout, c.causal, name=f"block_{i}") for i in range(c.num_layers)]
+        self.blocks = [
+            TransformerBlock(c.embed_dim, c.num_heads, c.ff_dim, c.dropout, c.causal, name=f"block_{i}")
+            for i in range(c.num_layers)
+        ]
         self.ln_f = keras.layers.LayerNormalization(epsilon=1e-5, name="ln_f")
-        self.head = None if c.tie_weights else keras.layers.Dense(c.vocab_size, use_bias=False, kernel_initializer=_init(), name="head")
+        self.head = (
+            None
+            if c.tie_weights
+            else keras.layers.Dense(c.vocab_size, use_bias=False, kernel_initializer=_init(), name="head")
+        )
 
     def build(self, input_shape):  # (B, T)
         self.embed.build(input_shape)
         shape = (*input_shape, self.config.embed_dim)  # (B, T, C)
-        for layer in (*self.blocks, self.ln_f) + ((self.head,) if self.head else ()): layer.build(shape)
+        for layer in (*self.blocks, self.ln_f) + ((self.head,) if self.head else ()):
+            layer.build(shape)
 
     def call(self, x, training=False):  # x: (B, T) int ids
         h = self.drop(self.embed(x), training=training)  # (B, T, C)
-        for block in self.blocks: h = block(h, training=training)  # (B, T, C)
+        for block in self.blocks:
+            h = block(h, training=training)  # (B, T, C)
         h = self.ln_f(h)  # (B, T, C)
-        if self.head is None: return ops.matmul(h, ops.transpose(self.embed.token_embeddings))  # (B, T, V): tied
+        if self.head is None:
+            return ops.matmul(h, ops.transpose(self.embed.token_embeddings))  # (B, T, V): tied
         return self.head(h)  # (B, T, V)
 
-    def get_config(self): return {**super().get_config(), "config": asdict(self.config)}
+    def get_config(self):
+        return {**super().get_config(), "config": asdict(self.config)}
 
 # %% ../nbs/06c_transformer.ipynb #decae71e
-def count_params_formula(config: TransformerConfig,  # the model's hyperparameters
-                        ) -> int:  # number of parameters, equal to `TransformerLM(config).count_params()`
+def count_params_formula(
+    config: TransformerConfig,  # the model's hyperparameters
+) -> int:  # number of parameters, equal to `TransformerLM(config).count_params()`
     "Parameters of a `TransformerLM`, from its config alone."
     V, T, C, F, L = config.vocab_size, config.seq_len, config.embed_dim, config.ff_dim, config.num_layers
     block = 2 * 2 * C + (3 * C * C + 3 * C) + (C * C + C) + (C * F + F) + (F * C + C)
     return V * C + T * C + L * block + 2 * C + (0 if config.tie_weights else C * V)
 
-def flops_per_token(config: TransformerConfig,  # the model's hyperparameters
-                    training: bool = False,  # False: one forward pass; True: forward + backward, about 3x forward
-                   ) -> int:  # FLOPs per token of the matrix products (2 per multiply-add), attention over the full context
+
+def flops_per_token(
+    config: TransformerConfig,  # the model's hyperparameters
+    training: bool = False,  # False: one forward pass; True: forward + backward, about 3x forward
+) -> int:  # FLOPs per token of the matrix products (2 per multiply-add), attention over the full context
     "FLOPs per token of a `TransformerLM`: 2 per multiplying weight plus 4TC per layer for attention (3x for training)."
     V, T, C, F, L = config.vocab_size, config.seq_len, config.embed_dim, config.ff_dim, config.num_layers
     fwd = 2 * (L * (4 * C * C + 2 * C * F) + C * V) + L * 2 * 2 * T * C
     return 3 * fwd if training else fwd
 
 # %% ../nbs/06c_transformer.ipynb #af7f7e1e
-def causal_nll(model: keras.Model,  # any model mapping ids (B, T) to logits (B, T, V)
-               x: np.ndarray,  # input windows, int (N, T)
-               y: np.ndarray,  # target windows, int (N, T): `x` shifted by one token
-              ) -> float:  # mean negative log-likelihood in nats per token, each prediction made from its prefix alone
+def causal_nll(
+    model: keras.Model,  # any model mapping ids (B, T) to logits (B, T, V)
+    x: np.ndarray,  # input windows, int (N, T)
+    y: np.ndarray,  # target windows, int (N, T): `x` shifted by one token
+) -> float:  # mean negative log-likelihood in nats per token, each prediction made from its prefix alone
     "Held-out cross-entropy as generation sees it: the logits for position t come from running the model on x[:, :t+1]."
-    if np.shape(x) != np.shape(y) or np.ndim(x) != 2: raise ValueError(f"x and y must both be (N, T) arrays of the same shape, got {np.shape(x)} and {np.shape(y)}.")
+    if np.shape(x) != np.shape(y) or np.ndim(x) != 2:
+        raise ValueError(f"x and y must both be (N, T) arrays of the same shape, got {np.shape(x)} and {np.shape(y)}.")
     last_logits, total = _last_logits_fn(model), 0.0
     for t in range(x.shape[1]):
-        logits = last_logits(tf.constant(x[:, :t + 1], tf.int32))  # (N, V): the prediction after x[:, :t+1]
+        logits = last_logits(tf.constant(x[:, : t + 1], tf.int32))  # (N, V): the prediction after x[:, :t+1]
         total += float(ops.sum(keras.losses.sparse_categorical_crossentropy(y[:, t], logits, from_logits=True)))
     return total / np.size(y)

@@ -27,32 +27,51 @@ __all__ = ['FORMATS', 'METHODS', 'VectorFileError', 'detect_format', 'load_vecto
 FORMATS = ("word2vec", "glove", "word2vec-bin", "fasttext-bin")
 _FASTTEXT_MAGIC = 793712314  # first int32 of a Facebook FastText .bin file
 
+
 class VectorFileError(ValueError):
     "A vector file that cannot be read; the message names the file and the line."
 
-def _is_number(s: str) -> bool:
-    try: float(s); return True
-    except ValueError: return False
 
-def detect_format(path: str | Path,  # a vector file
-                 ) -> str:  # one of `FORMATS`
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+def detect_format(
+    path: str | Path,  # a vector file
+) -> str:  # one of `FORMATS`
     "Guess a vector file's format from its first bytes."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"No vector file at {path}; check the path (gensim's test files: `gensim.test.utils.datapath(name)`).")
-    with open(path, "rb") as f: head = f.read(1 << 16)
-    if len(head) >= 4 and struct.unpack("<i", head[:4])[0] == _FASTTEXT_MAGIC: return "fasttext-bin"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"No vector file at {path}; check the path (gensim's test files: `gensim.test.utils.datapath(name)`)."
+        )
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    if len(head) >= 4 and struct.unpack("<i", head[:4])[0] == _FASTTEXT_MAGIC:
+        return "fasttext-bin"
     first, _, rest = head.partition(b"\n")
     fields = first.split()
     if len(fields) == 2 and all(x.isdigit() for x in fields):
         dim, second = int(fields[1]), rest.partition(b"\n")[0].split()
-        try: text_ok = len(second) == dim + 1 and all(_is_number(x.decode("utf-8")) for x in second[1:])
-        except UnicodeDecodeError: text_ok = False
+        try:
+            text_ok = len(second) == dim + 1 and all(_is_number(x.decode("utf-8")) for x in second[1:])
+        except UnicodeDecodeError:
+            text_ok = False
         return "word2vec" if text_ok else "word2vec-bin"
-    try: ok = len(fields) > 2 and all(_is_number(x.decode("utf-8")) for x in fields[1:])
-    except UnicodeDecodeError: ok = False
-    if ok: return "glove"
-    raise VectorFileError(f"{path}: not a word2vec, GloVe or FastText file (line 1 starts {first[:40]!r}); "
-                          f"pass `format=` one of {FORMATS} if you know what it is.")
+    try:
+        ok = len(fields) > 2 and all(_is_number(x.decode("utf-8")) for x in fields[1:])
+    except UnicodeDecodeError:
+        ok = False
+    if ok:
+        return "glove"
+    raise VectorFileError(
+        f"{path}: not a word2vec, GloVe or FastText file (line 1 starts {first[:40]!r}); "
+        f"pass `format=` one of {FORMATS} if you know what it is."
+    )
 
 # %% ../nbs/05c_vectors.ipynb #079614b3
 def _read_text_vectors(path: Path, header: bool) -> KeyedVectors:
@@ -61,84 +80,127 @@ def _read_text_vectors(path: Path, header: bool) -> KeyedVectors:
     with open(path, "rb") as f:
         for lineno, raw in enumerate(f, 1):
             where = f"{path}, line {lineno}"
-            try: line = raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as e: raise VectorFileError(f"{where}: not UTF-8 text ({e.reason}); is this a binary file? Try format='word2vec-bin'.") from None
-            if not line.strip(): continue
+            try:
+                line = raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as e:
+                raise VectorFileError(
+                    f"{where}: not UTF-8 text ({e.reason}); is this a binary file? Try format='word2vec-bin'."
+                ) from None
+            if not line.strip():
+                continue
             parts = line.rstrip().split(" ")
             if header and expected is None:
                 if len(parts) != 2 or not all(p.isdigit() for p in parts):
-                    raise VectorFileError(f"{where}: expected a header 'V C' (two integers), got {line[:40]!r}; a file without header is format='glove'.")
-                expected, dim = int(parts[0]), int(parts[1]); continue
-            if dim is None: dim = len(parts) - 1
+                    raise VectorFileError(
+                        f"{where}: expected a header 'V C' (two integers), got {line[:40]!r}; a file without header is format='glove'."
+                    )
+                expected, dim = int(parts[0]), int(parts[1])
+                continue
+            if dim is None:
+                dim = len(parts) - 1
             if len(parts) != dim + 1:
-                raise VectorFileError(f"{where}: expected a word and {dim} numbers, found {len(parts) - 1} values after {parts[0]!r}.")
-            try: rows.append(np.array(parts[1:], dtype=np.float32))
-            except ValueError: raise VectorFileError(f"{where}: not a number among the values of {parts[0]!r}: {next(p for p in parts[1:] if not _is_number(p))!r}.") from None
-            if parts[0] in seen: raise VectorFileError(f"{where}: {parts[0]!r} appears more than once (first on line {seen[parts[0]]}).")
+                raise VectorFileError(
+                    f"{where}: expected a word and {dim} numbers, found {len(parts) - 1} values after {parts[0]!r}."
+                )
+            try:
+                rows.append(np.array(parts[1:], dtype=np.float32))
+            except ValueError:
+                raise VectorFileError(
+                    f"{where}: not a number among the values of {parts[0]!r}: {next(p for p in parts[1:] if not _is_number(p))!r}."
+                ) from None
+            if parts[0] in seen:
+                raise VectorFileError(f"{where}: {parts[0]!r} appears more than once (first on line {seen[parts[0]]}).")
             seen[parts[0]] = lineno
             words.append(parts[0])
-    if not words: raise VectorFileError(f"{path}: no vectors in the file.")
+    if not words:
+        raise VectorFileError(f"{path}: no vectors in the file.")
     if expected is not None and expected != len(words):
-        raise VectorFileError(f"{path}: the header says {expected} words but the file has {len(words)}; the file may be truncated.")
+        raise VectorFileError(
+            f"{path}: the header says {expected} words but the file has {len(words)}; the file may be truncated."
+        )
     kv = KeyedVectors(dim)
     kv.add_vectors(words, np.stack(rows))
     return kv
 
 # %% ../nbs/05c_vectors.ipynb #ce2f89b3
-def load_vectors(path: str | Path,  # a vector file
-                 format: str = "auto",  # one of `FORMATS`, or "auto" to detect it
-                ) -> KeyedVectors:  # gensim KeyedVectors (FastTextKeyedVectors for "fasttext-bin": vectors for any word)
+def load_vectors(
+    path: str | Path,  # a vector file
+    format: str = "auto",  # one of `FORMATS`, or "auto" to detect it
+) -> KeyedVectors:  # gensim KeyedVectors (FastTextKeyedVectors for "fasttext-bin": vectors for any word)
     "Load word vectors from word2vec text/binary, GloVe text or FastText .bin, with errors that name the line."
     path = Path(path)
     fmt = detect_format(path) if format == "auto" else format
-    if fmt not in FORMATS: raise ValueError(f"Unknown format {format!r}; use one of {FORMATS} or 'auto'.")
-    if not path.is_file(): raise FileNotFoundError(f"No vector file at {path}.")
-    if fmt in ("word2vec", "glove"): return _read_text_vectors(path, header=fmt == "word2vec")
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown format {format!r}; use one of {FORMATS} or 'auto'.")
+    if not path.is_file():
+        raise FileNotFoundError(f"No vector file at {path}.")
+    if fmt in ("word2vec", "glove"):
+        return _read_text_vectors(path, header=fmt == "word2vec")
     try:
-        if fmt == "word2vec-bin": return KeyedVectors.load_word2vec_format(str(path), binary=True)
+        if fmt == "word2vec-bin":
+            return KeyedVectors.load_word2vec_format(str(path), binary=True)
         return load_facebook_vectors(str(path))
     except Exception as e:  # gensim raises many kinds; say which file, and keep the cause
         raise VectorFileError(f"{path}: cannot read as {fmt}: {type(e).__name__}: {e}") from e
 
 # %% ../nbs/05c_vectors.ipynb #ab1a7673
-def save_vectors(kv: KeyedVectors,  # vectors to save
-                 path: str | Path,  # file to write
-                 format: str = "word2vec",  # "word2vec" (text), "glove" (text, no header) or "word2vec-bin"
-                ) -> Path:  # the path written
+def save_vectors(
+    kv: KeyedVectors,  # vectors to save
+    path: str | Path,  # file to write
+    format: str = "word2vec",  # "word2vec" (text), "glove" (text, no header) or "word2vec-bin"
+) -> Path:  # the path written
     "Save vectors in word2vec text, GloVe text or word2vec binary format."
-    if format not in FORMATS[:3]: raise ValueError(f"Cannot write {format!r}; use one of {FORMATS[:3]} (FastText .bin is written by gensim's FastText).")
+    if format not in FORMATS[:3]:
+        raise ValueError(
+            f"Cannot write {format!r}; use one of {FORMATS[:3]} (FastText .bin is written by gensim's FastText)."
+        )
     kv.save_word2vec_format(str(path), binary=format == "word2vec-bin", write_header=format != "glove")
     return Path(path)
 
 # %% ../nbs/05c_vectors.ipynb #be333b56
 class OutOfVocabularyError(KeyError):
     "A word the vectors do not have; the message suggests close words and FastText."
+
     def __init__(self, word: str, suggestions: list[str], vocab_size: int):
         self.word, self.suggestions = word, suggestions
         close = f"Close words in the vocabulary: {', '.join(suggestions)}. " if suggestions else ""
-        super().__init__(f"{word!r} is not in the vocabulary ({vocab_size:,} words). {close}"
-                         "For vectors of words never seen in training, use FastText vectors "
-                         "(`lmbook.word2vec.train_fasttext`, or a FastText .bin with `load_vectors`), which build them from character n-grams.")
-    def __str__(self): return self.args[0]
+        super().__init__(
+            f"{word!r} is not in the vocabulary ({vocab_size:,} words). {close}"
+            "For vectors of words never seen in training, use FastText vectors "
+            "(`lmbook.word2vec.train_fasttext`, or a FastText .bin with `load_vectors`), which build them from character n-grams."
+        )
+
+    def __str__(self):
+        return self.args[0]
+
 
 def _check_word(kv: KeyedVectors, word: str, limit: int = 50_000):
-    if not isinstance(word, str): raise TypeError(f"Words are str, got {type(word).__name__}.")
+    if not isinstance(word, str):
+        raise TypeError(f"Words are str, got {type(word).__name__}.")
     if word not in kv:  # FastText vectors contain every word that has an n-gram
         pool = kv.index_to_key[:limit]
-        raise OutOfVocabularyError(word, difflib.get_close_matches(word, pool, n=5, cutoff=0.75) or
-                                   [w for w in (word.lower(),) if w in kv.key_to_index], len(kv))
+        raise OutOfVocabularyError(
+            word,
+            difflib.get_close_matches(word, pool, n=5, cutoff=0.75)
+            or [w for w in (word.lower(),) if w in kv.key_to_index],
+            len(kv),
+        )
 
-def vector(kv: KeyedVectors,  # word vectors
-           word: str,  # a word
-          ) -> np.ndarray:  # its vector
+
+def vector(
+    kv: KeyedVectors,  # word vectors
+    word: str,  # a word
+) -> np.ndarray:  # its vector
     "The vector of `word`, with a helpful error if the vectors do not have it."
     _check_word(kv, word)
     return kv[word]
 
-def nearest(kv: KeyedVectors,  # word vectors
-            word: str,  # a word
-            k: int = 10,  # number of neighbours
-           ) -> list[tuple[str, float]]:  # (word, cosine similarity), most similar first
+
+def nearest(
+    kv: KeyedVectors,  # word vectors
+    word: str,  # a word
+    k: int = 10,  # number of neighbours
+) -> list[tuple[str, float]]:  # (word, cosine similarity), most similar first
     "The k nearest neighbours of `word` by cosine similarity, with a helpful error for unknown words."
     _check_word(kv, word)
     return [(w, round(float(s), 4)) for w, s in kv.most_similar(word, topn=k)]
@@ -148,13 +210,17 @@ def eval_sets() -> dict[str, Path]:  # name -> file, for gensim's evaluators
     "The files of WordSim-353, SimLex-999 and the Google analogies (from `lmbook.corpora`)."
     return {name: load_corpus(name).paths[0] for name in ("wordsim353", "simlex999", "google-analogies")}
 
-def _count_questions(path: Path) -> int:
-    with open(path, encoding="utf-8") as f: return sum(1 for l in f if l.strip() and not l.startswith(":"))
 
-def evaluate_vectors(kv: KeyedVectors,  # the vectors to test
-                     analogies: bool = True,  # also run the analogies (the slow part: a few seconds)
-                     restrict_vocab: int = 300_000,  # only the most frequent words take part, as in gensim
-                    ) -> dict[str, float]:  # scores and coverages (0 to 1)
+def _count_questions(path: Path) -> int:
+    with open(path, encoding="utf-8") as f:
+        return sum(1 for l in f if l.strip() and not l.startswith(":"))
+
+
+def evaluate_vectors(
+    kv: KeyedVectors,  # the vectors to test
+    analogies: bool = True,  # also run the analogies (the slow part: a few seconds)
+    restrict_vocab: int = 300_000,  # only the most frequent words take part, as in gensim
+) -> dict[str, float]:  # scores and coverages (0 to 1)
     "WordSim-353 and SimLex-999 Spearman correlations and Google analogy accuracy, each with its coverage."
     sets, out = eval_sets(), {}
     for name in ("wordsim353", "simlex999"):
@@ -164,36 +230,45 @@ def evaluate_vectors(kv: KeyedVectors,  # the vectors to test
         score, sections = kv.evaluate_word_analogies(str(sets["google-analogies"]), restrict_vocab=restrict_vocab)
         total = sections[-1]
         out["analogies"] = float(score)
-        out["analogies_coverage"] = (len(total["correct"]) + len(total["incorrect"])) / _count_questions(sets["google-analogies"])
+        out["analogies_coverage"] = (len(total["correct"]) + len(total["incorrect"])) / _count_questions(
+            sets["google-analogies"]
+        )
     return out
 
 # %% ../nbs/05c_vectors.ipynb #1342914e
-def random_vectors(words: Sequence[str],  # the vocabulary
-                   embed_dim: int,  # vector size
-                   seed: int = 0,  # random seed
-                  ) -> KeyedVectors:  # standard normal vectors for `words`
+def random_vectors(
+    words: Sequence[str],  # the vocabulary
+    embed_dim: int,  # vector size
+    seed: int = 0,  # random seed
+) -> KeyedVectors:  # standard normal vectors for `words`
     "Random vectors for a vocabulary: the baseline every method must beat."
     kv = KeyedVectors(embed_dim)
     kv.add_vectors(list(words), np.random.default_rng(seed).standard_normal((len(words), embed_dim)).astype(np.float32))
     return kv
 
-def random_baseline(words: Sequence[str],  # the vocabulary
-                    embed_dim: int,  # vector size
-                    evaluate: Callable[[KeyedVectors], dict] = lambda kv: evaluate_vectors(kv, analogies=False),  # scores one set of vectors
-                    num_seeds: int = 20,  # random draws
-                   ) -> dict[str, tuple[float, float]]:  # metric -> (mean, standard deviation) over the draws
+
+def random_baseline(
+    words: Sequence[str],  # the vocabulary
+    embed_dim: int,  # vector size
+    evaluate: Callable[[KeyedVectors], dict] = lambda kv: evaluate_vectors(
+        kv, analogies=False
+    ),  # scores one set of vectors
+    num_seeds: int = 20,  # random draws
+) -> dict[str, tuple[float, float]]:  # metric -> (mean, standard deviation) over the draws
     "Mean and standard deviation of each metric over `num_seeds` sets of random vectors."
     runs = [evaluate(random_vectors(words, embed_dim, seed)) for seed in range(num_seeds)]
     return {k: (float(np.mean([r[k] for r in runs])), float(np.std([r[k] for r in runs]))) for k in runs[0]}
 
 # %% ../nbs/05c_vectors.ipynb #37a88b02
-def neighbour_purity(kv: KeyedVectors,  # word vectors
-                     labels: dict[str, str],  # word -> label (e.g. its most frequent part of speech)
-                     k: int = 10,  # neighbours per word
-                    ) -> dict[str, float]:  # {"purity": mean share of same-label neighbours, "coverage": share of labelled words in kv}
+def neighbour_purity(
+    kv: KeyedVectors,  # word vectors
+    labels: dict[str, str],  # word -> label (e.g. its most frequent part of speech)
+    k: int = 10,  # neighbours per word
+) -> dict[str, float]:  # {"purity": mean share of same-label neighbours, "coverage": share of labelled words in kv}
     "The mean share of each labelled word's k nearest labelled neighbours (by cosine) that have its label."
     words = [w for w in labels if w in kv.key_to_index]
-    if len(words) <= k: raise ValueError(f"Only {len(words)} labelled words are in the vocabulary; need more than k={k}.")
+    if len(words) <= k:
+        raise ValueError(f"Only {len(words)} labelled words are in the vocabulary; need more than k={k}.")
     e = np.stack([kv.get_vector(w, norm=True) for w in words])  # (N, C) unit vectors
     sims = e @ e.T
     np.fill_diagonal(sims, -np.inf)  # a word is not its own neighbour
@@ -202,100 +277,137 @@ def neighbour_purity(kv: KeyedVectors,  # word vectors
     return {"purity": float((lab[near] == lab[:, None]).mean()), "coverage": len(words) / len(labels)}
 
 # %% ../nbs/05c_vectors.ipynb #623626f8
-def pca_2d(vectors: np.ndarray,  # (N, C) vectors
-          ) -> np.ndarray:  # (N, 2) coordinates on the first two principal components
+def pca_2d(
+    vectors: np.ndarray,  # (N, C) vectors
+) -> np.ndarray:  # (N, 2) coordinates on the first two principal components
     "Project vectors on their first two principal components."
     x = np.asarray(vectors, dtype=np.float64)
     x = x - x.mean(0)
     _, _, vt = np.linalg.svd(x, full_matrices=False)
     return x @ vt[:2].T
 
-def plot_words(kv: KeyedVectors,  # word vectors
-               groups: dict[str, list[str]],  # label -> words to plot (words the vectors lack are skipped)
-               ax=None,  # matplotlib axes (a new figure if None)
-               title: str = "",  # axes title
-              ):  # the axes
+
+def plot_words(
+    kv: KeyedVectors,  # word vectors
+    groups: dict[str, list[str]],  # label -> words to plot (words the vectors lack are skipped)
+    ax=None,  # matplotlib axes (a new figure if None)
+    title: str = "",  # axes title
+):  # the axes
     "Scatter the 2-D PCA projection of some words' (unit-length) vectors, one colour per group."
     items = [(g, w) for g, ws in groups.items() for w in ws if w in kv.key_to_index]
-    if not items: raise ValueError("None of the words is in the vocabulary.")
+    if not items:
+        raise ValueError("None of the words is in the vocabulary.")
     xy = pca_2d(np.stack([kv.get_vector(w, norm=True) for _, w in items]))
     if ax is None:
         import matplotlib.pyplot as plt
+
         ax = plt.subplots(figsize=(5, 4))[1]
     for k, g in enumerate(groups):
         pts = [i for i, (gg, _) in enumerate(items) if gg == g]
         ax.scatter(xy[pts, 0], xy[pts, 1], s=14, color=f"C{k}", label=g)
-        for i in pts: ax.annotate(items[i][1], xy[i], fontsize=7, xytext=(2, 2), textcoords="offset points")
-    ax.set(title=title, xticks=[], yticks=[]); ax.legend(fontsize=7)
+        for i in pts:
+            ax.annotate(items[i][1], xy[i], fontsize=7, xytext=(2, 2), textcoords="offset points")
+    ax.set(title=title, xticks=[], yticks=[])
+    ax.legend(fontsize=7)
     return ax
 
 # %% ../nbs/05c_vectors.ipynb #3a7ab119
-def embedding_matrix(kv: KeyedVectors,  # pretrained vectors
-                     tokens: Sequence[str],  # the model's vocabulary, index = id (e.g. `Vocab.itos`)
-                     oov: str = "random",  # rows of tokens the vectors lack: "random" (scaled like the vectors) or "zeros"
-                     pad_token: str | None = "<pad>",  # this token's row is zeros
-                     seed: int = 0,  # random seed for the "random" rows
-                    ) -> tuple[np.ndarray, float]:  # (len(tokens), C) float32 matrix, and the share of tokens found
+def embedding_matrix(
+    kv: KeyedVectors,  # pretrained vectors
+    tokens: Sequence[str],  # the model's vocabulary, index = id (e.g. `Vocab.itos`)
+    oov: str = "random",  # rows of tokens the vectors lack: "random" (scaled like the vectors) or "zeros"
+    pad_token: str | None = "<pad>",  # this token's row is zeros
+    seed: int = 0,  # random seed for the "random" rows
+) -> tuple[np.ndarray, float]:  # (len(tokens), C) float32 matrix, and the share of tokens found
     "An embedding matrix for a vocabulary: pretrained rows where the vectors have the token, the rest random or zero."
-    if oov not in ("random", "zeros"): raise ValueError(f"oov must be 'random' or 'zeros', got {oov!r}.")
-    if len(tokens) == 0: raise ValueError("The vocabulary is empty.")
+    if oov not in ("random", "zeros"):
+        raise ValueError(f"oov must be 'random' or 'zeros', got {oov!r}.")
+    if len(tokens) == 0:
+        raise ValueError("The vocabulary is empty.")
     rng, scale = np.random.default_rng(seed), float(kv.vectors.std())
     out = np.zeros((len(tokens), kv.vector_size), dtype=np.float32)
     found = 0
     for i, t in enumerate(tokens):
         key = t if t in kv.key_to_index else t.lower() if t.lower() in kv.key_to_index else None
-        if key is not None: out[i] = kv[key]; found += 1
-        elif t != pad_token and oov == "random": out[i] = rng.normal(0, scale, kv.vector_size)
+        if key is not None:
+            out[i] = kv[key]
+            found += 1
+        elif t != pad_token and oov == "random":
+            out[i] = rng.normal(0, scale, kv.vector_size)
     return out, found / len(tokens)
 
-def embedding_layer(kv: KeyedVectors,  # pretrained vectors
-                    tokens: Sequence[str],  # the model's vocabulary, index = id
-                    trainable: bool = False,  # False: frozen; True: fine-tuned with the model
-                    mask_zero: bool = False,  # mask id 0 (`<pad>`) in later layers
-                    oov: str = "random",  # rows of unknown tokens: "random" or "zeros"
-                    seed: int = 0,  # random seed for unknown rows
-                    name: str = "pretrained_embedding",  # layer name
-                   ):  # a built keras.layers.Embedding holding the matrix
+
+def embedding_layer(
+    kv: KeyedVectors,  # pretrained vectors
+    tokens: Sequence[str],  # the model's vocabulary, index = id
+    trainable: bool = False,  # False: frozen; True: fine-tuned with the model
+    mask_zero: bool = False,  # mask id 0 (`<pad>`) in later layers
+    oov: str = "random",  # rows of unknown tokens: "random" or "zeros"
+    seed: int = 0,  # random seed for unknown rows
+    name: str = "pretrained_embedding",  # layer name
+):  # a built keras.layers.Embedding holding the matrix
     "A Keras Embedding layer initialised from pretrained vectors, frozen or trainable."
     import keras  # imported here so that lmbook.vectors loads without TensorFlow
+
     matrix, _ = embedding_matrix(kv, tokens, oov=oov, seed=seed)
-    return keras.layers.Embedding(len(tokens), kv.vector_size, weights=[matrix], trainable=trainable,
-                                  mask_zero=mask_zero, name=name)
+    return keras.layers.Embedding(
+        len(tokens), kv.vector_size, weights=[matrix], trainable=trainable, mask_zero=mask_zero, name=name
+    )
 
 # %% ../nbs/05c_vectors.ipynb #2dd17b5f
 METHODS = ("word2vec-sg", "word2vec-cbow", "glove", "fasttext")
 
-def compare_methods(sentences: list[list[str]],  # tokenized sentences
-                    embed_dim: int = 50,  # vector size, the same for all
-                    num_epochs: int = 10,  # passes over the data, the same for all
-                    min_count: int = 5,  # vocabulary cut, the same for all
-                    methods: Sequence[str] = METHODS,  # which methods to train
-                    evaluate: Callable[[KeyedVectors], dict] | None = evaluate_vectors,  # scores a set of vectors (None: no scores)
-                    glove_lr: float = 0.1,  # GloVe's AdaGrad learning rate
-                    fasttext_n: tuple[int, int] = (3, 6),  # FastText's (min_n, max_n); (1, 2) suits Chinese words
-                    seed: int = 0,  # random seed, the same for all
-                    verbose: bool = False,  # print each method's time as it finishes
-                   ) -> tuple[list[dict], dict[str, KeyedVectors]]:  # rows (method, vocab, seconds, scores...) and the vectors
+
+def compare_methods(
+    sentences: list[list[str]],  # tokenized sentences
+    embed_dim: int = 50,  # vector size, the same for all
+    num_epochs: int = 10,  # passes over the data, the same for all
+    min_count: int = 5,  # vocabulary cut, the same for all
+    methods: Sequence[str] = METHODS,  # which methods to train
+    evaluate: Callable[[KeyedVectors], dict] | None = evaluate_vectors,  # scores a set of vectors (None: no scores)
+    glove_lr: float = 0.1,  # GloVe's AdaGrad learning rate
+    fasttext_n: tuple[int, int] = (3, 6),  # FastText's (min_n, max_n); (1, 2) suits Chinese words
+    seed: int = 0,  # random seed, the same for all
+    verbose: bool = False,  # print each method's time as it finishes
+) -> tuple[list[dict], dict[str, KeyedVectors]]:  # rows (method, vocab, seconds, scores...) and the vectors
     "Train Word2Vec skip-gram and CBOW, GloVe and FastText on the same text with the same budget; time and score each."
     from lmbook.word2vec import train_fasttext, train_word2vec  # imports TensorFlow (via Keras), so only when needed
     from lmbook.glove import GloVeConfig, fit_glove
+
     unknown = set(methods) - set(METHODS)
-    if unknown: raise ValueError(f"Unknown methods {sorted(unknown)}; choose from {METHODS}.")
+    if unknown:
+        raise ValueError(f"Unknown methods {sorted(unknown)}; choose from {METHODS}.")
     common = dict(embed_dim=embed_dim, num_epochs=num_epochs, min_count=min_count, seed=seed)
-    train = {"word2vec-sg": lambda: train_word2vec(sentences, sg=True, **common).wv,
-             "word2vec-cbow": lambda: train_word2vec(sentences, sg=False, **common).wv,
-             "glove": lambda: fit_glove(sentences, GloVeConfig(lr=glove_lr, **common)).kv,
-             "fasttext": lambda: train_fasttext(sentences, sg=True, min_n=fasttext_n[0], max_n=fasttext_n[1], **common).wv}
+    train = {
+        "word2vec-sg": lambda: train_word2vec(sentences, sg=True, **common).wv,
+        "word2vec-cbow": lambda: train_word2vec(sentences, sg=False, **common).wv,
+        "glove": lambda: fit_glove(sentences, GloVeConfig(lr=glove_lr, **common)).kv,
+        "fasttext": lambda: train_fasttext(sentences, sg=True, min_n=fasttext_n[0], max_n=fasttext_n[1], **common).wv,
+    }
     rows, kvs = [], {}
     for m in methods:
-        t0 = time.perf_counter(); kvs[m] = train[m](); seconds = time.perf_counter() - t0
-        if verbose: print(f"{m}: {seconds:.1f} s")
-        rows.append({"method": m, "vocab": len(kvs[m].index_to_key), "seconds": seconds, **(evaluate(kvs[m]) if evaluate else {})})
+        t0 = time.perf_counter()
+        kvs[m] = train[m]()
+        seconds = time.perf_counter() - t0
+        if verbose:
+            print(f"{m}: {seconds:.1f} s")
+        rows.append(
+            {
+                "method": m,
+                "vocab": len(kvs[m].index_to_key),
+                "seconds": seconds,
+                **(evaluate(kvs[m]) if evaluate else {}),
+            }
+        )
     return rows, kvs
 
-def markdown_table(rows: list[dict],  # one dict per row
-                   columns: dict[str, tuple[str, str]],  # key -> (header, format spec, e.g. ".3f")
-                  ) -> str:  # a Markdown table
+
+def markdown_table(
+    rows: list[dict],  # one dict per row
+    columns: dict[str, tuple[str, str]],  # key -> (header, format spec, e.g. ".3f")
+) -> str:  # a Markdown table
     "Format rows as a Markdown table."
     head = "| " + " | ".join(h for h, _ in columns.values()) + " |\n|" + "---|" * len(columns) + "\n"
-    return head + "\n".join("| " + " | ".join(format(r[k], f) if k in r else "" for k, (_, f) in columns.items()) + " |" for r in rows)
+    return head + "\n".join(
+        "| " + " | ".join(format(r[k], f) if k in r else "" for k, (_, f) in columns.items()) + " |" for r in rows
+    )

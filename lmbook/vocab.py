@@ -29,20 +29,32 @@ PAD_ID, UNK_ID, BOS_ID, EOS_ID = range(len(SPECIALS))  # 0, 1, 2, 3
 # %% ../nbs/04c_vocab.ipynb #48526bd9
 class Vocab:
     "Token <-> id map: the special tokens first (fixed ids), then tokens by count, most frequent first."
-    def __init__(self,
-                 tokens: Iterable[str],  # the non-special tokens in id order (specials in it are skipped)
-                 extra_specials: Sequence[str] = (),  # more reserved tokens placed after `SPECIALS`, e.g. "<sep>"
-                ):
+
+    def __init__(
+        self,
+        tokens: Iterable[str],  # the non-special tokens in id order (specials in it are skipped)
+        extra_specials: Sequence[str] = (),  # more reserved tokens placed after `SPECIALS`, e.g. "<sep>"
+    ):
         self.specials = SPECIALS + tuple(extra_specials)
         self.itos = list(self.specials) + [t for t in tokens if t not in self.specials]
         self.stoi = {t: i for i, t in enumerate(self.itos)}
-        if len(self.stoi) != len(self.itos): raise ValueError("A vocabulary cannot list the same token twice.")
+        if len(self.stoi) != len(self.itos):
+            raise ValueError("A vocabulary cannot list the same token twice.")
 
-    def __len__(self): return len(self.itos)
-    def __contains__(self, token): return token in self.stoi
-    def __getitem__(self, token: str) -> int: return self.stoi.get(token, UNK_ID)  # `UNK_ID` if missing
-    def __eq__(self, other): return isinstance(other, Vocab) and self.itos == other.itos
-    def __repr__(self): return f"Vocab(size={len(self)}, first={self.itos[len(self.specials):][:6]})"
+    def __len__(self):
+        return len(self.itos)
+
+    def __contains__(self, token):
+        return token in self.stoi
+
+    def __getitem__(self, token: str) -> int:
+        return self.stoi.get(token, UNK_ID)  # `UNK_ID` if missing
+
+    def __eq__(self, other):
+        return isinstance(other, Vocab) and self.itos == other.itos
+
+    def __repr__(self):
+        return f"Vocab(size={len(self)}, first={self.itos[len(self.specials) :][:6]})"
 
     def to_ids(self, tokens: Iterable[str]) -> list[int]:  # one id per token; unknown tokens give `UNK_ID`
         "Ids of `tokens`."
@@ -53,136 +65,184 @@ class Vocab:
         "Tokens of `ids` (an id outside the vocabulary is an error)."
         ids, n = [int(i) for i in ids], len(self.itos)
         bad = [i for i in ids if not 0 <= i < n]
-        if bad: raise ValueError(f"Ids {bad[:5]} are outside this vocabulary (size {n}); ids must be in 0..{n - 1}.")
+        if bad:
+            raise ValueError(f"Ids {bad[:5]} are outside this vocabulary (size {n}); ids must be in 0..{n - 1}.")
         return [self.itos[i] for i in ids]
 
 # %% ../nbs/04c_vocab.ipynb #2aa848f5
 @patch(cls_method=True)
-def from_counts(cls: Vocab,
-                counts: Mapping[str, int],  # token -> how often it occurs
-                min_freq: int = 1,  # drop tokens seen fewer times than this
-                max_size: int | None = None,  # keep at most this many entries, specials included
-                extra_specials: Sequence[str] = (),  # more reserved tokens after `SPECIALS`
-               ) -> Vocab:
+def from_counts(
+    cls: Vocab,
+    counts: Mapping[str, int],  # token -> how often it occurs
+    min_freq: int = 1,  # drop tokens seen fewer times than this
+    max_size: int | None = None,  # keep at most this many entries, specials included
+    extra_specials: Sequence[str] = (),  # more reserved tokens after `SPECIALS`
+) -> Vocab:
     "A vocabulary of the tokens counted at least `min_freq` times: by count, then alphabetically, cut at `max_size`."
     n_special = len(SPECIALS) + len(extra_specials)
-    if not isinstance(min_freq, int) or min_freq < 1: raise ValueError(f"min_freq must be an integer >= 1, got {min_freq!r}.")
+    if not isinstance(min_freq, int) or min_freq < 1:
+        raise ValueError(f"min_freq must be an integer >= 1, got {min_freq!r}.")
     if max_size is not None and max_size < n_special:
-        raise ValueError(f"max_size={max_size} leaves no room: the {n_special} special tokens alone need {n_special} ids.")
+        raise ValueError(
+            f"max_size={max_size} leaves no room: the {n_special} special tokens alone need {n_special} ids."
+        )
     specials = set(SPECIALS) | set(extra_specials)
     kept = sorted((t for t, c in counts.items() if c >= min_freq and t not in specials), key=lambda t: (-counts[t], t))
-    if max_size is not None: kept = kept[:max_size - n_special]
+    if max_size is not None:
+        kept = kept[: max_size - n_special]
     return cls(kept, extra_specials)
 
+
 @patch(cls_method=True)
-def build(cls: Vocab,
-          token_lists: Iterable[Iterable[str]],  # e.g. one list of tokens per line
-          min_freq: int = 1,  # drop tokens seen fewer times than this
-          max_size: int | None = None,  # keep at most this many entries, specials included
-          extra_specials: Sequence[str] = (),  # more reserved tokens after `SPECIALS`
-         ) -> Vocab:
+def build(
+    cls: Vocab,
+    token_lists: Iterable[Iterable[str]],  # e.g. one list of tokens per line
+    min_freq: int = 1,  # drop tokens seen fewer times than this
+    max_size: int | None = None,  # keep at most this many entries, specials included
+    extra_specials: Sequence[str] = (),  # more reserved tokens after `SPECIALS`
+) -> Vocab:
     "Count the tokens of `token_lists` and build a vocabulary from the counts."
     counts = Counter()
-    for tokens in token_lists: counts.update(tokens)
+    for tokens in token_lists:
+        counts.update(tokens)
     return cls.from_counts(counts, min_freq, max_size, extra_specials)
 
 # %% ../nbs/04c_vocab.ipynb #3c82c947
 class Tokenizer:
     "Text -> tokens (`split`) -> ids through a `Vocab`, and back; subclasses set `kind`, `split` and `sep`."
+
     kind: str = ""  # the name written to saved files ("word", "char", "jieba")
     sep: str = ""  # what `decode` puts between tokens
     _kinds: dict = {}  # kind -> subclass, filled in as subclasses are defined
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.kind: Tokenizer._kinds[cls.kind] = cls
+        if cls.kind:
+            Tokenizer._kinds[cls.kind] = cls
 
-    def __init__(self, vocab: Vocab): self.vocab = vocab  # the token <-> id map
-    def split(self, text: str) -> list[str]: raise NotImplementedError
-    def options(self) -> dict: return {}  # constructor arguments besides the vocabulary (saved with it)
-    def __repr__(self): return f"{type(self).__name__}(vocab_size={self.vocab_size})"
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab  # the token <-> id map
+
+    def split(self, text: str) -> list[str]:
+        raise NotImplementedError
+
+    def options(self) -> dict:
+        return {}  # constructor arguments besides the vocabulary (saved with it)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(vocab_size={self.vocab_size})"
 
     @property
-    def vocab_size(self) -> int: return len(self.vocab)  # number of distinct ids
+    def vocab_size(self) -> int:
+        return len(self.vocab)  # number of distinct ids
+
     pad_id, unk_id, bos_id, eos_id = PAD_ID, UNK_ID, BOS_ID, EOS_ID
 
-    def encode(self,
-               text: str,  # the text to encode
-               add_bos: bool = False,  # start with `<bos>`
-               add_eos: bool = False,  # end with `<eos>`
-              ) -> list[int]:  # token ids; tokens missing from the vocabulary give `unk_id`
+    def encode(
+        self,
+        text: str,  # the text to encode
+        add_bos: bool = False,  # start with `<bos>`
+        add_eos: bool = False,  # end with `<eos>`
+    ) -> list[int]:  # token ids; tokens missing from the vocabulary give `unk_id`
         "Split `text` and map each token to its id."
         ids = self.vocab.to_ids(self.split(text))
         return [BOS_ID] * add_bos + ids + [EOS_ID] * add_eos
 
-    def decode(self,
-               ids: Iterable[int],  # token ids (a list, a NumPy array or a tensor's `.numpy()`)
-               skip_specials: bool = True,  # drop `<pad>`, `<bos>` and `<eos>` (`<unk>` is always shown)
-              ) -> str:  # the tokens joined by `sep`
+    def decode(
+        self,
+        ids: Iterable[int],  # token ids (a list, a NumPy array or a tensor's `.numpy()`)
+        skip_specials: bool = True,  # drop `<pad>`, `<bos>` and `<eos>` (`<unk>` is always shown)
+    ) -> str:  # the tokens joined by `sep`
         "Map ids back to tokens and join them."
         ids = [int(i) for i in ids]  # NumPy and tensor ids become Python ints
-        if skip_specials: ids = [i for i in ids if i not in (PAD_ID, BOS_ID, EOS_ID)]
+        if skip_specials:
+            ids = [i for i in ids if i not in (PAD_ID, BOS_ID, EOS_ID)]
         return self.sep.join(self.vocab.to_tokens(ids))
 
 # %% ../nbs/04c_vocab.ipynb #d9db0fef
 @patch(cls_method=True)
-def fit(cls: Tokenizer,
-        texts: Iterable[str],  # the training texts (e.g. lines); read once
-        min_freq: int = 1,  # drop tokens seen fewer times than this
-        max_size: int | None = None,  # keep at most this many ids, specials included
-        **options,  # passed to the constructor, e.g. mode="search" for `JiebaTokenizer`
-       ) -> Tokenizer:
+def fit(
+    cls: Tokenizer,
+    texts: Iterable[str],  # the training texts (e.g. lines); read once
+    min_freq: int = 1,  # drop tokens seen fewer times than this
+    max_size: int | None = None,  # keep at most this many ids, specials included
+    **options,  # passed to the constructor, e.g. mode="search" for `JiebaTokenizer`
+) -> Tokenizer:
     "A tokenizer whose vocabulary is built from the tokens of `texts`."
-    if isinstance(texts, str): raise ValueError("fit takes an iterable of texts (e.g. lines), not one string; wrap it as [text].")
+    if isinstance(texts, str):
+        raise ValueError("fit takes an iterable of texts (e.g. lines), not one string; wrap it as [text].")
     tok = cls(Vocab(()), **options)  # an empty tokenizer, just to split with the right options
     return cls(Vocab.build(map(tok.split, texts), min_freq, max_size), **options)
 
+
 @patch(cls_method=True)
-def from_corpus(cls: Tokenizer,
-                corpus,  # a corpus name for `lmbook.corpora.load_corpus`, or a loaded corpus
-                split: str = "train",  # which split to count
-                min_freq: int = 1,  # drop tokens seen fewer times than this
-                max_size: int | None = None,  # keep at most this many ids, specials included
-                **options,  # passed to the constructor
-               ) -> Tokenizer:
+def from_corpus(
+    cls: Tokenizer,
+    corpus,  # a corpus name for `lmbook.corpora.load_corpus`, or a loaded corpus
+    split: str = "train",  # which split to count
+    min_freq: int = 1,  # drop tokens seen fewer times than this
+    max_size: int | None = None,  # keep at most this many ids, specials included
+    **options,  # passed to the constructor
+) -> Tokenizer:
     "A tokenizer fitted on the lines of one split of a corpus."
     if isinstance(corpus, str):
         from lmbook.corpora import load_corpus
+
         corpus = load_corpus(corpus)
     return cls.fit(corpus.lines(split), min_freq, max_size, **options)
 
 # %% ../nbs/04c_vocab.ipynb #e596b423
 class WordTokenizer(Tokenizer):
     "Word-level ids over `lmbook.text.word_tokenize`; `decode` joins words with spaces."
+
     kind, sep = "word", " "
-    def __init__(self,
-                 vocab: Vocab,  # the token <-> id map
-                 lower: bool = False,  # lowercase the text before splitting (fewer types, no case in the output)
-                ):
+
+    def __init__(
+        self,
+        vocab: Vocab,  # the token <-> id map
+        lower: bool = False,  # lowercase the text before splitting (fewer types, no case in the output)
+    ):
         super().__init__(vocab)
         self.lower = lower
-    def split(self, text: str) -> list[str]: return word_tokenize(text.lower() if self.lower else text)
-    def options(self) -> dict: return {"lower": self.lower}
+
+    def split(self, text: str) -> list[str]:
+        return word_tokenize(text.lower() if self.lower else text)
+
+    def options(self) -> dict:
+        return {"lower": self.lower}
+
 
 class CharTokenizer(Tokenizer):
     "Character-level ids over `lmbook.text.char_tokenize`; `decode` concatenates."
+
     kind, sep = "char", ""
-    def split(self, text: str) -> list[str]: return char_tokenize(text)
+
+    def split(self, text: str) -> list[str]:
+        return char_tokenize(text)
+
 
 class JiebaTokenizer(Tokenizer):
     "Chinese word-level ids over `lmbook.text.jieba_tokenize`; `decode` concatenates."
+
     kind, sep = "jieba", ""
-    def __init__(self,
-                 vocab: Vocab,  # the token <-> id map
-                 mode: str = "accurate",  # jieba's cutting mode, passed to `jieba_tokenize`
-                ):
+
+    def __init__(
+        self,
+        vocab: Vocab,  # the token <-> id map
+        mode: str = "accurate",  # jieba's cutting mode, passed to `jieba_tokenize`
+    ):
         super().__init__(vocab)
         self.mode = mode
-    def split(self, text: str) -> list[str]: return jieba_tokenize(text, mode=self.mode)
-    def options(self) -> dict: return {"mode": self.mode}
+
+    def split(self, text: str) -> list[str]:
+        return jieba_tokenize(text, mode=self.mode)
+
+    def options(self) -> dict:
+        return {"mode": self.mode}
 
 # %% ../nbs/04c_vocab.ipynb #4ae31cac
 FORMAT, FORMAT_VERSION = "lmbook-tokenizer", 1  # written into every saved tokenizer
+
 
 def _atomic_write_text(path: Path, text: str):
     "Write `text` to a temporary file beside `path`, then rename it over `path` (atomic on one file system)."
@@ -194,69 +254,103 @@ def _atomic_write_text(path: Path, text: str):
         tmp.unlink(missing_ok=True)
         raise
 
+
 @patch
-def save(self: Tokenizer,
-         path: str | os.PathLike,  # the JSON file to write (its folder must exist)
-        ) -> Path:  # the path written
+def save(
+    self: Tokenizer,
+    path: str | os.PathLike,  # the JSON file to write (its folder must exist)
+) -> Path:  # the path written
     "Save the tokenizer (kind, options, vocabulary) as one versioned JSON file, atomically."
     path = Path(path)
-    if not path.parent.is_dir(): raise FileNotFoundError(f"Cannot save to {path}: the folder {path.parent} does not exist; create it first.")
-    d = {"format": FORMAT, "version": FORMAT_VERSION, "kind": self.kind, "options": self.options(),
-         "specials": list(self.vocab.specials), "tokens": self.vocab.itos}
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"Cannot save to {path}: the folder {path.parent} does not exist; create it first.")
+    d = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "kind": self.kind,
+        "options": self.options(),
+        "specials": list(self.vocab.specials),
+        "tokens": self.vocab.itos,
+    }
     _atomic_write_text(path, json.dumps(d, ensure_ascii=False))
     return path
 
 # %% ../nbs/04c_vocab.ipynb #31cc9bf0
 def _read_tokenizer_file(path: Path) -> dict:
     "The checked contents of a saved tokenizer file."
-    if not path.is_file(): raise FileNotFoundError(f"No tokenizer file at {path}; save one with `tokenizer.save(path)`.")
-    try: d = json.loads(path.read_text(encoding="utf-8"))
+    if not path.is_file():
+        raise FileNotFoundError(f"No tokenizer file at {path}; save one with `tokenizer.save(path)`.")
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"{path} is not a tokenizer file (not JSON: {e}); pass a file written by `Tokenizer.save`.") from None
+        raise ValueError(
+            f"{path} is not a tokenizer file (not JSON: {e}); pass a file written by `Tokenizer.save`."
+        ) from None
     if not isinstance(d, dict) or d.get("format") != FORMAT:
-        raise ValueError(f"{path} is JSON but not an lmbook tokenizer (no \"format\": \"{FORMAT}\"); pass a file written by `Tokenizer.save`.")
+        raise ValueError(
+            f'{path} is JSON but not an lmbook tokenizer (no "format": "{FORMAT}"); pass a file written by `Tokenizer.save`.'
+        )
     if not isinstance(d.get("version"), int) or d["version"] > FORMAT_VERSION:
-        raise ValueError(f"{path} has format version {d.get('version')!r}; this lmbook reads up to {FORMAT_VERSION}. Upgrade lmbook.")
+        raise ValueError(
+            f"{path} has format version {d.get('version')!r}; this lmbook reads up to {FORMAT_VERSION}. Upgrade lmbook."
+        )
     if d.get("kind") not in Tokenizer._kinds:
-        raise ValueError(f"{path} holds an unknown tokenizer kind {d.get('kind')!r}; known kinds: {sorted(Tokenizer._kinds)}.")
+        raise ValueError(
+            f"{path} holds an unknown tokenizer kind {d.get('kind')!r}; known kinds: {sorted(Tokenizer._kinds)}."
+        )
     tokens, specials = d.get("tokens"), d.get("specials")
-    if not (isinstance(tokens, list) and isinstance(specials, list) and isinstance(d.get("options"), dict)
-            and specials[:len(SPECIALS)] == list(SPECIALS) and tokens[:len(specials)] == specials):
-        raise ValueError(f"{path} is damaged: it needs \"tokens\" and \"options\", and its first tokens must be the specials {list(SPECIALS)}.")
+    if not (
+        isinstance(tokens, list)
+        and isinstance(specials, list)
+        and isinstance(d.get("options"), dict)
+        and specials[: len(SPECIALS)] == list(SPECIALS)
+        and tokens[: len(specials)] == specials
+    ):
+        raise ValueError(
+            f'{path} is damaged: it needs "tokens" and "options", and its first tokens must be the specials {list(SPECIALS)}.'
+        )
     return d
 
+
 @patch(cls_method=True)
-def load(cls: Tokenizer,
-         path: str | os.PathLike,  # a file written by `save`
-        ) -> Tokenizer:  # a tokenizer of the kind saved (which must match `cls` unless `cls` is `Tokenizer`)
+def load(
+    cls: Tokenizer,
+    path: str | os.PathLike,  # a file written by `save`
+) -> Tokenizer:  # a tokenizer of the kind saved (which must match `cls` unless `cls` is `Tokenizer`)
     "Load a tokenizer saved with `save`."
     path = Path(path)
     d = _read_tokenizer_file(path)
     kind_cls = Tokenizer._kinds[d["kind"]]
     if cls is not Tokenizer and kind_cls is not cls:
-        raise ValueError(f"{path} holds a {d['kind']!r} tokenizer, not {cls.kind!r}; load it with `Tokenizer.load` or `{kind_cls.__name__}.load`.")
-    vocab = Vocab(d["tokens"], extra_specials=d["specials"][len(SPECIALS):])
+        raise ValueError(
+            f"{path} holds a {d['kind']!r} tokenizer, not {cls.kind!r}; load it with `Tokenizer.load` or `{kind_cls.__name__}.load`."
+        )
+    vocab = Vocab(d["tokens"], extra_specials=d["specials"][len(SPECIALS) :])
     return kind_cls(vocab, **d["options"])
 
 # %% ../nbs/04c_vocab.ipynb #903539c8
-def oov_rate(vocab: Vocab,  # the vocabulary
-             tokens: Iterable[str],  # held-out tokens
-            ) -> float:  # share of `tokens` that `vocab` maps to `<unk>` (0 to 1)
+def oov_rate(
+    vocab: Vocab,  # the vocabulary
+    tokens: Iterable[str],  # held-out tokens
+) -> float:  # share of `tokens` that `vocab` maps to `<unk>` (0 to 1)
     "The share of `tokens` missing from `vocab` (`<unk>` itself counts as missing)."
     ids = vocab.to_ids(tokens)
-    if not ids: raise ValueError("oov_rate needs at least one token.")
+    if not ids:
+        raise ValueError("oov_rate needs at least one token.")
     return ids.count(UNK_ID) / len(ids)
 
 # %% ../nbs/04c_vocab.ipynb #ba429d2a
-def oov_curve(counts: Mapping[str, int],  # training token counts, as for `Vocab.from_counts`
-              heldout: Iterable[str],  # held-out tokens
-              sizes: Sequence[int],  # vocabulary sizes to evaluate (specials included)
-             ) -> np.ndarray:  # OOV rate (0 to 1) of `heldout` for each size, as `Vocab.from_counts(counts, max_size=size)` gives
+def oov_curve(
+    counts: Mapping[str, int],  # training token counts, as for `Vocab.from_counts`
+    heldout: Iterable[str],  # held-out tokens
+    sizes: Sequence[int],  # vocabulary sizes to evaluate (specials included)
+) -> np.ndarray:  # OOV rate (0 to 1) of `heldout` for each size, as `Vocab.from_counts(counts, max_size=size)` gives
     "OOV rate of held-out tokens for vocabularies of each size built from `counts` (ranked once)."
     order = sorted((t for t in counts if t not in SPECIALS), key=lambda t: (-counts[t], t))
     rank = {t: i for i, t in enumerate(order)}
     rank.update({s: -1 for s in SPECIALS if s != UNK})  # a literal <pad>/<bos>/<eos> is always known
     ranks = np.sort(np.array([rank.get(t, len(order)) for t in heldout], dtype=np.int64))
-    if len(ranks) == 0: raise ValueError("oov_curve needs at least one held-out token.")
+    if len(ranks) == 0:
+        raise ValueError("oov_curve needs at least one held-out token.")
     kept = np.clip(np.asarray(sizes, dtype=np.int64) - len(SPECIALS), 0, len(order))  # ranks kept per size
     return 1.0 - np.searchsorted(ranks, kept, side="left") / len(ranks)

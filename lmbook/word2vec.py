@@ -8,6 +8,7 @@ Docs: https://lmbook.github.io/lmbook/word2vec.html.md"""
 from __future__ import annotations
 
 import os
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from collections import Counter
@@ -27,100 +28,126 @@ __all__ = ['word_sentences', 'vocab_counts', 'keep_probs', 'noise_distribution',
            'train_word2vec', 'neighbour_overlap', 'fasttext_ngrams', 'train_fasttext']
 
 # %% ../nbs/05a_word2vec.ipynb #4456b1d5
-def word_sentences(lines: Iterable[str],  # lines of English text (e.g. `Corpus.lines("train")`)
-                   min_len: int = 1,  # drop sentences with fewer words than this
-                  ) -> list[list[str]]:  # one list of lowercase alphabetic words per line
+def word_sentences(
+    lines: Iterable[str],  # lines of English text (e.g. `Corpus.lines("train")`)
+    min_len: int = 1,  # drop sentences with fewer words than this
+) -> list[list[str]]:  # one list of lowercase alphabetic words per line
     "Tokenize English lines for word vectors: `word_tokenize`, lowercase, alphabetic tokens only."
     out = []
     for line in lines:
         words = [w.lower() for w in word_tokenize(line) if w.isalpha()]
-        if len(words) >= min_len: out.append(words)
+        if len(words) >= min_len:
+            out.append(words)
     return out
 
 # %% ../nbs/05a_word2vec.ipynb #ae0462fc
 def _check_sentences(sentences, fn: str):
     "Raise a ValueError unless `sentences` is a re-iterable, non-empty collection of token lists."
     if isinstance(sentences, (str, bytes)) or iter(sentences) is sentences:
-        raise ValueError(f"{fn} needs a list of sentences (each a list of str), got {type(sentences).__name__}; "
-                         "pass `list(...)` of token lists: training makes several passes over them.")
+        raise ValueError(
+            f"{fn} needs a list of sentences (each a list of str), got {type(sentences).__name__}; "
+            "pass `list(...)` of token lists: training makes several passes over them."
+        )
     first = next(iter(sentences), None)
-    if first is None: raise ValueError(f"{fn} got no sentences; pass a non-empty list of token lists.")
+    if first is None:
+        raise ValueError(f"{fn} got no sentences; pass a non-empty list of token lists.")
     if isinstance(first, str) or not all(isinstance(w, str) for w in first):
-        raise ValueError(f"{fn} needs each sentence to be a list of str tokens, got {first!r:.60}; "
-                         "tokenize first, e.g. with `word_sentences(lines)`.")
+        raise ValueError(
+            f"{fn} needs each sentence to be a list of str tokens, got {first!r:.60}; "
+            "tokenize first, e.g. with `word_sentences(lines)`."
+        )
 
-def vocab_counts(sentences: list[list[str]],  # tokenized sentences
-                 min_count: int = 5,  # drop words seen fewer times than this
-                ) -> tuple[list[str], np.ndarray]:  # kept words (most frequent first) and their counts
+
+def vocab_counts(
+    sentences: list[list[str]],  # tokenized sentences
+    min_count: int = 5,  # drop words seen fewer times than this
+) -> tuple[list[str], np.ndarray]:  # kept words (most frequent first) and their counts
     "The training vocabulary: words seen at least `min_count` times, by count then alphabetically."
     _check_sentences(sentences, "vocab_counts")
     counts = Counter(w for s in sentences for w in s)
     kept = sorted((w for w, n in counts.items() if n >= min_count), key=lambda w: (-counts[w], w))
-    if not kept: raise ValueError(f"No word occurs {min_count} times or more; lower `min_count` or give more text.")
+    if not kept:
+        raise ValueError(f"No word occurs {min_count} times or more; lower `min_count` or give more text.")
     return kept, np.array([counts[w] for w in kept], dtype=np.int64)
 
 # %% ../nbs/05a_word2vec.ipynb #21b1e294
-def keep_probs(counts: np.ndarray,  # count of each vocabulary word
-               sample: float = 1e-3,  # threshold t; 0 keeps every word
-              ) -> np.ndarray:  # probability of keeping each occurrence of each word
+def keep_probs(
+    counts: np.ndarray,  # count of each vocabulary word
+    sample: float = 1e-3,  # threshold t; 0 keeps every word
+) -> np.ndarray:  # probability of keeping each occurrence of each word
     "Word2vec's subsampling: keep a word of frequency f with probability (sqrt(f/t) + 1) t/f, capped at 1."
     counts = np.asarray(counts, dtype=np.float64)
-    if sample <= 0: return np.ones_like(counts)
+    if sample <= 0:
+        return np.ones_like(counts)
     threshold = sample * counts.sum()
     return np.minimum(1.0, (np.sqrt(counts / threshold) + 1) * threshold / counts)
 
 # %% ../nbs/05a_word2vec.ipynb #b7c1a3de
-def noise_distribution(counts: np.ndarray,  # count of each vocabulary word
-                       power: float = 0.75,  # 0.75 in word2vec; 1 is the unigram distribution, 0 uniform
-                      ) -> np.ndarray:  # P_n(w), sums to 1
+def noise_distribution(
+    counts: np.ndarray,  # count of each vocabulary word
+    power: float = 0.75,  # 0.75 in word2vec; 1 is the unigram distribution, 0 uniform
+) -> np.ndarray:  # P_n(w), sums to 1
     "The negative-sampling distribution: counts raised to `power`, normalised."
     p = np.asarray(counts, dtype=np.float64) ** power
     return p / p.sum()
 
-def sampling_table(counts: np.ndarray,  # count of each vocabulary word
-                   size: int = 1_000_000,  # number of slots
-                   power: float = 0.75,  # exponent of the noise distribution
-                  ) -> np.ndarray:  # (size,) int32 word ids; a uniform slot is a draw from P_n
+
+def sampling_table(
+    counts: np.ndarray,  # count of each vocabulary word
+    size: int = 1_000_000,  # number of slots
+    power: float = 0.75,  # exponent of the noise distribution
+) -> np.ndarray:  # (size,) int32 word ids; a uniform slot is a draw from P_n
     "Word2vec's unigram table: word ids repeated in proportion to P_n(w), so that sampling is one random index."
     p = noise_distribution(counts, power)
     reps = np.floor(p * size).astype(np.int64)
-    reps[np.argsort(-(p * size - reps), kind="stable")[: size - reps.sum()]] += 1  # largest remainders get the spare slots
+    reps[np.argsort(-(p * size - reps), kind="stable")[: size - reps.sum()]] += (
+        1  # largest remainders get the spare slots
+    )
     return np.repeat(np.arange(len(p), dtype=np.int32), reps)
 
 # %% ../nbs/05a_word2vec.ipynb #62562157
-def encode_sentences(sentences: list[list[str]],  # tokenized sentences
-                     words: list[str],  # the vocabulary (index = id)
-                    ) -> tuple[np.ndarray, np.ndarray]:  # (N,) ids and (N,) sentence numbers, out-of-vocabulary words dropped
+def encode_sentences(
+    sentences: list[list[str]],  # tokenized sentences
+    words: list[str],  # the vocabulary (index = id)
+) -> tuple[np.ndarray, np.ndarray]:  # (N,) ids and (N,) sentence numbers, out-of-vocabulary words dropped
     "Flatten sentences into one id array plus the sentence each id came from."
     stoi = {w: i for i, w in enumerate(words)}
     ids, sent = [], []
     for k, s in enumerate(sentences):
         row = [stoi[w] for w in s if w in stoi]
-        ids.extend(row); sent.extend([k] * len(row))
+        ids.extend(row)
+        sent.extend([k] * len(row))
     return np.array(ids, dtype=np.int32), np.array(sent, dtype=np.int32)
 
-def subsample(ids: np.ndarray,  # (N,) word ids
-              sent_ids: np.ndarray,  # (N,) sentence of each id
-              keep: np.ndarray,  # keep probability of each vocabulary word (`keep_probs`)
-              rng: np.random.Generator,  # random source
-             ) -> tuple[np.ndarray, np.ndarray]:  # the surviving ids and their sentence numbers
+
+def subsample(
+    ids: np.ndarray,  # (N,) word ids
+    sent_ids: np.ndarray,  # (N,) sentence of each id
+    keep: np.ndarray,  # keep probability of each vocabulary word (`keep_probs`)
+    rng: np.random.Generator,  # random source
+) -> tuple[np.ndarray, np.ndarray]:  # the surviving ids and their sentence numbers
     "Drop each occurrence of word w with probability 1 - keep[w]."
     mask = rng.random(len(ids)) < keep[ids]
     return ids[mask], sent_ids[mask]
 
 # %% ../nbs/05a_word2vec.ipynb #c1f44e21
-def skipgram_pairs(ids: np.ndarray,  # (N,) word ids
-                   sent_ids: np.ndarray,  # (N,) sentence of each id; pairs never cross sentences
-                   window: int,  # largest distance between centre and context
-                   rng: np.random.Generator | None = None,  # draws each position's window in 1..window; None uses the full window
-                  ) -> tuple[np.ndarray, np.ndarray]:  # (P,) centre ids and (P,) context ids
+def skipgram_pairs(
+    ids: np.ndarray,  # (N,) word ids
+    sent_ids: np.ndarray,  # (N,) sentence of each id; pairs never cross sentences
+    window: int,  # largest distance between centre and context
+    rng: np.random.Generator | None = None,  # draws each position's window in 1..window; None uses the full window
+) -> tuple[np.ndarray, np.ndarray]:  # (P,) centre ids and (P,) context ids
     "All (centre, context) pairs within each position's (randomly shrunk) window, vectorised over distances."
-    if window < 1: raise ValueError(f"window must be at least 1, got {window}.")
+    if window < 1:
+        raise ValueError(f"window must be at least 1, got {window}.")
     reach = np.full(len(ids), window) if rng is None else rng.integers(1, window + 1, size=len(ids))
     centres, contexts = [], []
     for d in range(1, window + 1):
         same = sent_ids[:-d] == sent_ids[d:]
-        right, left = same & (reach[:-d] >= d), same & (reach[d:] >= d)  # centre at i looks right; centre at i+d looks left
+        right, left = (
+            same & (reach[:-d] >= d),
+            same & (reach[d:] >= d),
+        )  # centre at i looks right; centre at i+d looks left
         centres += [ids[:-d][right], ids[d:][left]]
         contexts += [ids[d:][right], ids[:-d][left]]
     return np.concatenate(centres), np.concatenate(contexts)
@@ -129,17 +156,25 @@ def skipgram_pairs(ids: np.ndarray,  # (N,) word ids
 @keras.saving.register_keras_serializable(package="lmbook")
 class SkipGramNS(keras.Model):
     "Skip-gram with negative sampling: input and output embeddings; logits are their dot products."
-    def __init__(self,
-                 vocab_size: int,  # number of words
-                 embed_dim: int,  # size of each word vector
-                 **kwargs):
+
+    def __init__(
+        self,
+        vocab_size: int,  # number of words
+        embed_dim: int,  # size of each word vector
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.vocab_size, self.embed_dim = vocab_size, embed_dim
         half = 0.5 / embed_dim  # word2vec's initialisation: input vectors small and random, output vectors zero
-        self.target_embedding = keras.layers.Embedding(vocab_size, embed_dim, name="target_embedding",
-                                                       embeddings_initializer=keras.initializers.RandomUniform(-half, half))
-        self.context_embedding = keras.layers.Embedding(vocab_size, embed_dim, name="context_embedding",
-                                                        embeddings_initializer="zeros")
+        self.target_embedding = keras.layers.Embedding(
+            vocab_size,
+            embed_dim,
+            name="target_embedding",
+            embeddings_initializer=keras.initializers.RandomUniform(-half, half),
+        )
+        self.context_embedding = keras.layers.Embedding(
+            vocab_size, embed_dim, name="context_embedding", embeddings_initializer="zeros"
+        )
 
     def call(self, inputs):
         v = self.target_embedding(inputs["target"])  # (B, C)
@@ -158,6 +193,7 @@ class SkipGramNS(keras.Model):
 @dataclass
 class SGNSConfig:
     "Hyperparameters of the Keras skip-gram model."
+
     embed_dim: int = 50  # size of each word vector
     window: int = 5  # largest centre-context distance (each position draws 1..window)
     num_negatives: int = 5  # K, noise words per real pair
@@ -174,17 +210,19 @@ class SGNSConfig:
         return cls(embed_dim=8, window=2, num_negatives=2, sample=0, min_count=1, batch_size=16, num_epochs=1)
 
 # %% ../nbs/05a_word2vec.ipynb #c7341f93
-def sgns_dataset(centres: np.ndarray,  # (P,) centre ids
-                 contexts: np.ndarray,  # (P,) context ids
-                 table: np.ndarray,  # sampling table of noise words (`sampling_table`)
-                 num_negatives: int,  # K
-                 batch_size: int,  # pairs per batch
-                 rng: np.random.Generator,  # draws the noise words and the shuffle seed
-                ) -> tf.data.Dataset:  # batches of ({"target": (B,), "context": (B, 1+K)}, labels (B, 1+K))
+def sgns_dataset(
+    centres: np.ndarray,  # (P,) centre ids
+    contexts: np.ndarray,  # (P,) context ids
+    table: np.ndarray,  # sampling table of noise words (`sampling_table`)
+    num_negatives: int,  # K
+    batch_size: int,  # pairs per batch
+    rng: np.random.Generator,  # draws the noise words and the shuffle seed
+) -> tf.data.Dataset:  # batches of ({"target": (B,), "context": (B, 1+K)}, labels (B, 1+K))
     "A shuffled tf.data pipeline of skip-gram examples: each real pair with K noise words."
     noise = table[rng.integers(len(table), size=(len(centres), num_negatives))]
     context = np.concatenate([contexts[:, None], noise], axis=1).astype(np.int32)  # (P, 1+K)
-    labels = np.zeros(context.shape, dtype=np.float32); labels[:, 0] = 1
+    labels = np.zeros(context.shape, dtype=np.float32)
+    labels[:, 0] = 1
     ds = tf.data.Dataset.from_tensor_slices(({"target": centres.astype(np.int32), "context": context}, labels))
     return ds.shuffle(max(1, len(centres)), seed=int(rng.integers(2**31))).batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
@@ -192,15 +230,18 @@ def sgns_dataset(centres: np.ndarray,  # (P,) centre ids
 @dataclass
 class SGNSResult:
     "What `train_sgns` returns."
+
     kv: KeyedVectors  # the input vectors, as gensim KeyedVectors (most frequent word first)
     model: SkipGramNS  # the trained Keras model
     losses: list  # mean training loss (BCE per entry) of each epoch
     num_pairs: int  # real pairs seen over all epochs
 
-def train_sgns(sentences: list[list[str]],  # tokenized sentences
-               config: SGNSConfig | None = None,  # hyperparameters (default `SGNSConfig()`)
-               verbose: int = 0,  # passed to `fit` (2: one line per epoch)
-              ) -> SGNSResult:  # vectors, model, per-epoch losses
+
+def train_sgns(
+    sentences: list[list[str]],  # tokenized sentences
+    config: SGNSConfig | None = None,  # hyperparameters (default `SGNSConfig()`)
+    verbose: int = 0,  # passed to `fit` (2: one line per epoch)
+) -> SGNSResult:  # vectors, model, per-epoch losses
     "Train skip-gram with negative sampling in Keras, with word2vec's subsampling, window shrinking and noise table."
     cfg = config or SGNSConfig()
     words, counts = vocab_counts(sentences, cfg.min_count)
@@ -213,74 +254,116 @@ def train_sgns(sentences: list[list[str]],  # tokenized sentences
     losses, num_pairs = [], 0
     for epoch in range(cfg.num_epochs):
         c, x = skipgram_pairs(*subsample(ids, sent, keep, rng), cfg.window, rng)
-        h = model.fit(sgns_dataset(c, x, table, cfg.num_negatives, cfg.batch_size, rng),
-                      epochs=epoch + 1, initial_epoch=epoch, shuffle=False, verbose=verbose)  # the pipeline already shuffles
-        losses.append(float(h.history["loss"][-1])); num_pairs += len(c)
+        h = model.fit(
+            sgns_dataset(c, x, table, cfg.num_negatives, cfg.batch_size, rng),
+            epochs=epoch + 1,
+            initial_epoch=epoch,
+            shuffle=False,
+            verbose=verbose,
+        )  # the pipeline already shuffles
+        losses.append(float(h.history["loss"][-1]))
+        num_pairs += len(c)
     kv = KeyedVectors(cfg.embed_dim)
     kv.add_vectors(words, model.word_vectors)
     return SGNSResult(kv, model, losses, num_pairs)
 
 # %% ../nbs/05a_word2vec.ipynb #4490fa0c
-def train_word2vec(sentences: list[list[str]],  # tokenized sentences (a list: gensim makes several passes)
-                   sg: bool = True,  # True: skip-gram; False: CBOW
-                   embed_dim: int = 50,  # size of each word vector
-                   window: int = 5,  # largest centre-context distance
-                   num_negatives: int = 5,  # noise words per real pair
-                   sample: float = 1e-3,  # subsampling threshold
-                   min_count: int = 5,  # drop words seen fewer times
-                   num_epochs: int = 5,  # passes over the corpus
-                   lr: float | None = None,  # initial learning rate; None: 0.025 for skip-gram, 0.05 for CBOW (the word2vec tool's defaults)
-                   seed: int = 0,  # random seed
-                   workers: int = 1,  # threads; 1 makes the vectors reproducible
-                   **kwargs,  # any other `gensim.models.Word2Vec` argument
-                  ) -> Word2Vec:  # the trained model; its vectors are `.wv`
+def train_word2vec(
+    sentences: list[list[str]],  # tokenized sentences (a list: gensim makes several passes)
+    sg: bool = True,  # True: skip-gram; False: CBOW
+    embed_dim: int = 50,  # size of each word vector
+    window: int = 5,  # largest centre-context distance
+    num_negatives: int = 5,  # noise words per real pair
+    sample: float = 1e-3,  # subsampling threshold
+    min_count: int = 5,  # drop words seen fewer times
+    num_epochs: int = 5,  # passes over the corpus
+    lr: float
+    | None = None,  # initial learning rate; None: 0.025 for skip-gram, 0.05 for CBOW (the word2vec tool's defaults)
+    seed: int = 0,  # random seed
+    workers: int = 1,  # threads; 1 makes the vectors reproducible
+    **kwargs,  # any other `gensim.models.Word2Vec` argument
+) -> Word2Vec:  # the trained model; its vectors are `.wv`
     "gensim's Word2Vec with negative sampling (skip-gram or CBOW), with the book's names and a reproducible default."
     _check_sentences(sentences, "train_word2vec")
     lr = lr or (0.025 if sg else 0.05)
-    return Word2Vec(sentences, sg=int(sg), hs=0, vector_size=embed_dim, window=window, negative=num_negatives, alpha=lr,
-                    sample=sample, min_count=min_count, epochs=num_epochs, seed=seed, workers=workers, **kwargs)
+    return Word2Vec(
+        sentences,
+        sg=int(sg),
+        hs=0,
+        vector_size=embed_dim,
+        window=window,
+        negative=num_negatives,
+        alpha=lr,
+        sample=sample,
+        min_count=min_count,
+        epochs=num_epochs,
+        seed=seed,
+        workers=workers,
+        **kwargs,
+    )
 
 # %% ../nbs/05a_word2vec.ipynb #0573b062
-def neighbour_overlap(kv_a: KeyedVectors,  # one set of vectors
-                      kv_b: KeyedVectors,  # another, e.g. from another method or seed
-                      words: list[str],  # words whose neighbours are compared (those missing from either are skipped)
-                      k: int = 10,  # neighbours per word
-                     ) -> float:  # mean share of the k nearest neighbours that both agree on (0 to 1)
+def neighbour_overlap(
+    kv_a: KeyedVectors,  # one set of vectors
+    kv_b: KeyedVectors,  # another, e.g. from another method or seed
+    words: list[str],  # words whose neighbours are compared (those missing from either are skipped)
+    k: int = 10,  # neighbours per word
+) -> float:  # mean share of the k nearest neighbours that both agree on (0 to 1)
     "How much two sets of vectors agree: the mean overlap of the k nearest neighbours of `words`."
     shared = [w for w in words if w in kv_a.key_to_index and w in kv_b.key_to_index]
-    if not shared: raise ValueError("None of `words` is in both vocabularies; check that both were trained on the same text.")
+    if not shared:
+        raise ValueError("None of `words` is in both vocabularies; check that both were trained on the same text.")
     near = lambda kv, w: {x for x, _ in kv.most_similar(w, topn=k)}
     return float(np.mean([len(near(kv_a, w) & near(kv_b, w)) / k for w in shared]))
 
 # %% ../nbs/05a_word2vec.ipynb #b53813aa
-def fasttext_ngrams(word: str,  # a word
-                    min_n: int = 3,  # shortest n-gram
-                    max_n: int = 6,  # longest n-gram
-                   ) -> list[str]:  # the character n-grams of "<word>", shortest first
+def fasttext_ngrams(
+    word: str,  # a word
+    min_n: int = 3,  # shortest n-gram
+    max_n: int = 6,  # longest n-gram
+) -> list[str]:  # the character n-grams of "<word>", shortest first
     "The character n-grams FastText uses for `word` (the word wrapped in `<` and `>`)."
     w = f"<{word}>"
-    return [w[i:i + n] for n in range(min_n, max_n + 1) for i in range(len(w) - n + 1)]
+    return [w[i : i + n] for n in range(min_n, max_n + 1) for i in range(len(w) - n + 1)]
 
-def train_fasttext(sentences: list[list[str]],  # tokenized sentences (for Chinese, words: n-grams are then of characters)
-                   sg: bool = True,  # True: skip-gram; False: CBOW
-                   embed_dim: int = 50,  # size of each vector
-                   window: int = 5,  # largest centre-context distance
-                   num_negatives: int = 5,  # noise words per real pair
-                   sample: float = 1e-3,  # subsampling threshold
-                   min_count: int = 5,  # words seen fewer times get no word vector of their own
-                   num_epochs: int = 5,  # passes over the corpus
-                   min_n: int = 3,  # shortest character n-gram
-                   max_n: int = 6,  # longest character n-gram
-                   bucket: int = 200_000,  # hash buckets for n-grams (gensim's default, 2 million, is for big corpora)
-                   lr: float | None = None,  # initial learning rate; None: 0.025 for skip-gram, 0.05 for CBOW
-                   seed: int = 0,  # random seed
-                   workers: int = 1,  # threads; 1 makes the vectors reproducible
-                   **kwargs,  # any other `gensim.models.FastText` argument
-                  ) -> FastText:  # the trained model; `.wv` gives vectors for any word
+
+def train_fasttext(
+    sentences: list[list[str]],  # tokenized sentences (for Chinese, words: n-grams are then of characters)
+    sg: bool = True,  # True: skip-gram; False: CBOW
+    embed_dim: int = 50,  # size of each vector
+    window: int = 5,  # largest centre-context distance
+    num_negatives: int = 5,  # noise words per real pair
+    sample: float = 1e-3,  # subsampling threshold
+    min_count: int = 5,  # words seen fewer times get no word vector of their own
+    num_epochs: int = 5,  # passes over the corpus
+    min_n: int = 3,  # shortest character n-gram
+    max_n: int = 6,  # longest character n-gram
+    bucket: int = 200_000,  # hash buckets for n-grams (gensim's default, 2 million, is for big corpora)
+    lr: float | None = None,  # initial learning rate; None: 0.025 for skip-gram, 0.05 for CBOW
+    seed: int = 0,  # random seed
+    workers: int = 1,  # threads; 1 makes the vectors reproducible
+    **kwargs,  # any other `gensim.models.FastText` argument
+) -> FastText:  # the trained model; `.wv` gives vectors for any word
     "gensim's FastText (subword n-grams) with the book's names and a reproducible default."
     _check_sentences(sentences, "train_fasttext")
-    if not 1 <= min_n <= max_n: raise ValueError(f"Need 1 <= min_n <= max_n, got min_n={min_n}, max_n={max_n}.")
+    if not 1 <= min_n <= max_n:
+        raise ValueError(f"Need 1 <= min_n <= max_n, got min_n={min_n}, max_n={max_n}.")
     lr = lr or (0.025 if sg else 0.05)
-    return FastText(sentences, sg=int(sg), hs=0, vector_size=embed_dim, window=window, negative=num_negatives, alpha=lr,
-                    sample=sample, min_count=min_count, epochs=num_epochs, min_n=min_n, max_n=max_n, bucket=bucket,
-                    seed=seed, workers=workers, **kwargs)
+    return FastText(
+        sentences,
+        sg=int(sg),
+        hs=0,
+        vector_size=embed_dim,
+        window=window,
+        negative=num_negatives,
+        alpha=lr,
+        sample=sample,
+        min_count=min_count,
+        epochs=num_epochs,
+        min_n=min_n,
+        max_n=max_n,
+        bucket=bucket,
+        seed=seed,
+        workers=workers,
+        **kwargs,
+    )
