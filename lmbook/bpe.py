@@ -20,11 +20,13 @@ from typing import Iterable, Sequence
 
 from fastcore.basics import patch
 
-from .vocab import BOS, EOS, SPECIALS, UNK, _atomic_write_text
+from .utils import atomic_write
+from .vocab import BOS, EOS, FORMAT, SPECIALS, UNK, Tokenizer
 
 # %% auto #0
 __all__ = ['GPT2_PATTERN', 'BPE_FORMAT', 'BPE_FORMAT_VERSION', 'KINDS', 'gpt2_split', 'bytes_to_unicode', 'bytes_to_unicode_str',
-           'pair_counts', 'merge_pair', 'BPETokenizer', 'SubwordTokenizer', 'hf_merges', 'tokenizer_stats']
+           'pair_counts', 'merge_pair', 'BPETokenizer', 'SubwordTokenizer', 'hf_merges', 'tokenizer_stats',
+           'load_tokenizer']
 
 # %% ../nbs/04d_subwords.ipynb #17f3e976
 GPT2_PATTERN = (
@@ -228,12 +230,13 @@ def save(
         "pattern": GPT2_PATTERN,
         "merges": [list(m) for m in self.merges],
     }
-    _atomic_write_text(path, json.dumps(d))
+    atomic_write(path, json.dumps(d))
     return path
 
 # %% ../nbs/04d_subwords.ipynb #4f2dad5e
-def _load_bpe(
-    cls,
+@patch(cls_method=True)
+def load(
+    cls: BPETokenizer,
     path: str | os.PathLike,  # a file written by `BPETokenizer.save`, or the folder holding `bpe.json`
 ) -> BPETokenizer:
     "Load a `BPETokenizer` saved with `save`."
@@ -265,8 +268,6 @@ def _load_bpe(
     except (KeyError, TypeError, ValueError) as e:
         raise ValueError(f"{path} has damaged merges ({e}).") from None
 
-
-BPETokenizer.load = classmethod(_load_bpe)
 
 # %% ../nbs/04d_subwords.ipynb #3c549299
 KINDS = ("bpe", "wordpiece", "unigram")  # the algorithms `SubwordTokenizer.train` offers
@@ -483,12 +484,13 @@ def save(
     path = _json_path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"Cannot save to {path}: the folder {path.parent} does not exist; create it first.")
-    _atomic_write_text(path, self.tokenizer.to_str())
+    atomic_write(path, self.tokenizer.to_str())
     return path
 
 # %% ../nbs/04d_subwords.ipynb #9912f029
-def _load_subword(
-    cls,
+@patch(cls_method=True)
+def load(
+    cls: SubwordTokenizer,
     path: str | os.PathLike,  # a `tokenizer.json`, or the folder holding one
 ) -> SubwordTokenizer:
     "Load a `SubwordTokenizer` from a `tokenizer.json` file."
@@ -506,4 +508,28 @@ def _load_subword(
     return cls(tok)
 
 
-SubwordTokenizer.load = classmethod(_load_subword)
+# %% ../nbs/04d_subwords.ipynb #27eaaf7a
+def load_tokenizer(
+    path: str | os.PathLike,  # a tokenizer file of any kind in the book (or a folder with `tokenizer.json`/`bpe.json`)
+):  # a `CharTokenizer`, `WordTokenizer`, `JiebaTokenizer`, `BPETokenizer` or `SubwordTokenizer`
+    "Load any saved tokenizer of the book, whichever kind wrote the file."
+    path = Path(path)
+    if path.is_dir():
+        path = next((path / n for n in ("tokenizer.json", "bpe.json") if (path / n).is_file()), path / "tokenizer.json")
+    if not path.is_file():
+        raise FileNotFoundError(f"No tokenizer file at {path}; save one with the tokenizer's `save(path)`.")
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"{path} is not a tokenizer file (not JSON: {e}).") from None
+    fmt = d.get("format") if isinstance(d, dict) else None
+    if fmt == FORMAT:
+        return Tokenizer.load(path)
+    if fmt == BPE_FORMAT:
+        return BPETokenizer.load(path)
+    if isinstance(d, dict) and "model" in d:
+        return SubwordTokenizer.load(path)
+    raise ValueError(
+        f"{path} is JSON but no tokenizer: neither lmbook's ({FORMAT!r}, {BPE_FORMAT!r}) nor a `tokenizers` "
+        "tokenizer.json. Pass the file a tokenizer's `save` wrote."
+    )

@@ -18,7 +18,6 @@ import shutil
 import signal
 import sys
 import time
-import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -27,13 +26,14 @@ import keras
 
 from . import __version__
 from .corpora import REGISTRY, load_corpus
-from .vocab import CharTokenizer, Tokenizer, WordTokenizer
-from .batches import lm_dataset, lm_windows
-from .ngram import kneser_ney
-from .rnn import RNNConfig, RNNLM, build_lm, generate, mean_nll
-from . import generation
-from . import text as text_lib
+from .vocab import CharTokenizer, JiebaTokenizer, WordTokenizer
+from .bpe import SubwordTokenizer, load_tokenizer
+from .batches import lm_dataset
+from .ngram import kneser_ney_ids
+from .lm import build_lm, load_lm, save_lm
+from .rnn import RNNConfig, RNNLM
 from .transformer import TransformerConfig, TransformerLM
+from . import text as text_lib
 from lmbook.training import (
     PRECISIONS,
     ProgressBar,
@@ -44,15 +44,32 @@ from lmbook.training import (
     fit_lm,
     run_callbacks,
 )
+from .evaluation import evaluate_lm, interpolate_heldout, score_tokens
+from . import generation
+from lmbook.utils import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    atomic_path,
+    atomic_write,
+    atomic_write_json,
+    check_positive_int,
+    cli_fail,
+    encode_lines,
+    exclusive_lock,
+    LockedError,
+)
 
 # %% auto #0
-__all__ = ['MODELS', 'SIZES', 'TOKENIZERS', 'RUN_FORMAT', 'RUN_VERSION', 'RunConfig', 'model_config', 'read_text', 'corpus_lines',
-           'read_run_config', 'load_run', 'train_run', 'evaluate_run', 'train_cli', 'generate_cli', 'eval_cli']
+__all__ = ['MODELS', 'SIZES', 'TOKENIZERS', 'KN_ORDERS', 'RUN_FORMAT', 'RUN_VERSION', 'PROMPTS', 'RunConfig', 'is_chinese',
+           'resolve_tokenizer', 'fit_tokenizer', 'model_config', 'read_text', 'corpus_lines', 'read_run_config',
+           'load_run', 'id_lines', 'kn_baseline', 'final_scores', 'train_run', 'evaluate_run', 'train_cli',
+           'generate_cli', 'eval_cli']
 
 # %% ../nbs/07c_cli.ipynb #15ac289b
 MODELS = {"transformer": TransformerLM, "lstm": RNNLM, "gru": RNNLM, "rnn": RNNLM}  # --model choices and their classes
 SIZES = ("tiny", "small")  # --size choices
-TOKENIZERS = {"char": CharTokenizer, "word": WordTokenizer}  # --tokenizer choices
+TOKENIZERS = ("auto", "char", "word", "jieba", "bpe")  # --tokenizer choices; auto: bpe, or char for Chinese text
+KN_ORDERS = {"char": 7, "bpe": 5, "word": 4, "jieba": 4}  # the baseline's default order per tokenizer
 
 
 @dataclass(frozen=True)
@@ -60,16 +77,19 @@ class RunConfig:
     "Everything that defines a `lmbook-train` run (defaults: the default run)."
 
     corpus: str = "enwiki-sample"  # a corpus name (see `lmbook-corpora`) or the path of a UTF-8 text file
-    tokenizer: str = "char"  # "char" or "word"
-    min_freq: int = 5  # tokens seen fewer times in training become <unk>
+    tokenizer: str = "auto"  # "char", "word", "jieba", "bpe" (subwords), or "auto": bpe, char for Chinese
+    vocab_size: int = 2000  # bpe: the number of subword ids to learn (specials included)
+    min_freq: int = 5  # char, word, jieba: tokens seen fewer times in training become <unk>
     model: str = "transformer"  # "transformer", "lstm", "gru" or "rnn"
     size: str = "small"  # "tiny" (tests) or "small" (the book's CPU size)
     seq_len: int = 64  # T, tokens per window (the model's context)
     steps: int = 1000  # optimizer updates
     batch_size: int = 32  # B, windows per update
     lr: float = 2e-3  # peak learning rate (warmup, then cosine decay to lr / 10)
-    valid_windows: int = 512  # validation windows of seq_len tokens (from the start of the valid split)
-    kn_order: int = 7  # order of the Kneser-Ney baseline
+    dropout: float = 0.0  # dropout rate of the model
+    valid_windows: int = 256  # validation windows for the loss curve during training
+    valid_tokens: int = 0  # tokens of the validation split scored at the end (0: all of it)
+    kn_order: int = 0  # order of the Kneser-Ney baseline (0: 7 for char, 5 for bpe, 4 for words)
     precision: str = "auto"  # Keras dtype policy; "auto": mixed_float16 on a GPU with tensor cores, else float32
     seed: int = 0  # seeds the weights, the data order and the samples
 
@@ -80,13 +100,53 @@ class RunConfig:
             raise ValueError(f"Unknown size {self.size!r}; choose one of {', '.join(SIZES)}.")
         if self.tokenizer not in TOKENIZERS:
             raise ValueError(f"Unknown tokenizer {self.tokenizer!r}; choose one of {', '.join(TOKENIZERS)}.")
-        for k in ("min_freq", "seq_len", "steps", "batch_size", "valid_windows", "kn_order"):
-            if getattr(self, k) < 1:
-                raise ValueError(f"--{k.replace('_', '-')} must be at least 1, got {getattr(self, k)}.")
+        for k in ("vocab_size", "min_freq", "seq_len", "steps", "batch_size", "valid_windows"):
+            check_positive_int(getattr(self, k), "--" + k.replace("_", "-"))
+        for k in ("valid_tokens", "kn_order"):
+            if not isinstance(getattr(self, k), int) or getattr(self, k) < 0:
+                raise ValueError(f"--{k.replace('_', '-')} must be 0 (automatic) or a positive integer.")
+        if self.kn_order > 10:
+            raise ValueError(f"--kn-order must be at most 10, got {self.kn_order}.")
         if not 0 < self.lr < 1:
             raise ValueError(f"--lr must be between 0 and 1, got {self.lr}.")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"--dropout must be in [0, 1), got {self.dropout}.")
         if self.precision not in PRECISIONS:
             raise ValueError(f"Unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}.")
+
+
+def is_chinese(
+    corpus: str,  # a corpus name or a file path
+    lines: list[str] | None = None,  # the text's lines, for a file
+) -> bool:  # True for a registered Chinese corpus, or a text that is mostly CJK characters
+    "Whether a run's text is Chinese (so that `--tokenizer auto` picks characters)."
+    if corpus in REGISTRY:
+        return REGISTRY[corpus].language.startswith("zh")
+    sample = "".join((lines or [])[:2000])
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in sample)
+    return cjk > 0.3 * max(1, sum(not ch.isspace() for ch in sample))
+
+
+def resolve_tokenizer(
+    cfg: RunConfig,  # the run
+    lines: list[str] | None = None,  # the training lines (to recognise a Chinese text file)
+) -> str:  # "char", "word", "jieba" or "bpe"
+    "The tokenizer a run uses: `cfg.tokenizer`, with auto meaning characters for Chinese and BPE subwords otherwise."
+    if cfg.tokenizer != "auto":
+        return cfg.tokenizer
+    return "char" if is_chinese(cfg.corpus, lines) else "bpe"
+
+
+def fit_tokenizer(
+    kind: str,  # "char", "word", "jieba" or "bpe"
+    lines: list[str],  # training lines
+    cfg: RunConfig,  # min_freq and vocab_size
+):  # a tokenizer with `encode`, `decode`, `eos_id`, `vocab_size` and `save`
+    "Train the run's tokenizer on its training lines (chapter 04's tokenizers)."
+    if kind == "bpe":
+        return SubwordTokenizer.train(lines, "bpe", vocab_size=cfg.vocab_size)
+    cls = {"char": CharTokenizer, "word": WordTokenizer, "jieba": JiebaTokenizer}[kind]
+    return cls.fit(lines, min_freq=cfg.min_freq, **({} if kind == "char" else {"max_size": 20_000}))
 
 
 def model_config(
@@ -94,18 +154,11 @@ def model_config(
     vocab_size: int,  # V, from the tokenizer
 ):  # a `TransformerConfig` or `RNNConfig`
     "The chapter-06 model configuration of a run's model and size."
+    common = dict(seq_len=cfg.seq_len, dropout=cfg.dropout)
     if cfg.model == "transformer":
-        return (
-            TransformerConfig.tiny(vocab_size, seq_len=cfg.seq_len)
-            if cfg.size == "tiny"
-            else TransformerConfig(vocab_size, seq_len=cfg.seq_len)
-        )
+        return (TransformerConfig.tiny if cfg.size == "tiny" else TransformerConfig)(vocab_size, **common)
     cell = "simple" if cfg.model == "rnn" else cfg.model
-    return (
-        RNNConfig.tiny(vocab_size, cell=cell, seq_len=cfg.seq_len)
-        if cfg.size == "tiny"
-        else RNNConfig(vocab_size, cell=cell, seq_len=cfg.seq_len)
-    )
+    return (RNNConfig.tiny if cfg.size == "tiny" else RNNConfig)(vocab_size, cell=cell, **common)
 
 # %% ../nbs/07c_cli.ipynb #b74f5ec3
 def read_text(
@@ -139,15 +192,12 @@ def corpus_lines(
 RUN_FORMAT, RUN_VERSION = "lmbook-run", 1  # written into every config.json
 
 
-def _write_json(path: Path, obj):
-    "Write JSON to a temporary file beside `path`, then rename it over `path`."
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def _partial(out: Path) -> Path:
     return out.parent / f".{out.name}.partial"  # where an unfinished run works
+
+
+def _lock(out: Path) -> Path:
+    return out.parent / f".{out.name}.lock"  # held while a run writes `out`
 
 
 def read_run_config(
@@ -184,20 +234,15 @@ def read_run_config(
 
 def load_run(
     run_dir,  # a folder written by `lmbook-train`
-) -> tuple[keras.Model, Tokenizer, dict]:  # (model, tokenizer, config)
-    "Load a run directory's model, tokenizer and config."
+) -> tuple:  # (model, tokenizer, config)
+    "Load a run directory's model, tokenizer (of any kind) and config; a damaged file gives an error naming it."
     cfg = read_run_config(run_dir)
-    return keras.saving.load_model(Path(run_dir) / "model.keras"), Tokenizer.load(Path(run_dir) / "tokenizer.json"), cfg
+    return load_lm(Path(run_dir) / "model.keras"), load_tokenizer(Path(run_dir) / "tokenizer.json"), cfg
 
 # %% ../nbs/07c_cli.ipynb #7b741d31
 def _eval_every(steps: int) -> int:
     "The divisor of `steps` closest to steps / 10: about ten validations per run, all epochs equal."
     return min((d for d in range(1, steps + 1) if steps % d == 0), key=lambda d: (abs(d - steps / 10), d))
-
-
-def _encode(tok: Tokenizer, lines: list[str]) -> np.ndarray:
-    "One id stream for `lines`, with <eos> after each line."
-    return np.array([i for l in lines for i in tok.encode(l, add_eos=True)], dtype=np.int32)
 
 
 def _check_lengths(cfg: RunConfig, train_ids: np.ndarray, valid_ids: np.ndarray):
@@ -216,18 +261,26 @@ def _check_lengths(cfg: RunConfig, train_ids: np.ndarray, valid_ids: np.ndarray)
         )
 
 
-def _kn_baseline(cfg: RunConfig, tok: Tokenizer, train_lines, x, y) -> float:
-    "Validation NLL of a Kneser-Ney model of order `cfg.kn_order` counted on the training lines, on windows (x, y)."
-    with (
-        warnings.catch_warnings()
-    ):  # small vocabularies (characters) give too few rare unigrams to estimate order 1's discounts
-        warnings.simplefilter("ignore", UserWarning)
-        kn = kneser_ney([tok.split(l) for l in train_lines], cfg.kn_order, vocab=tok.vocab)
-    return mean_nll(lambda ids, training=False: kn(np.asarray(ids)), x, y, batch_size=64)
+def id_lines(
+    ids: np.ndarray,  # an id stream with `eos_id` after each line (from `encode_lines`)
+    eos_id: int,  # the line separator
+) -> list[np.ndarray]:  # the lines' ids, without the separators
+    "Cut an id stream back into lines at each `eos_id`."
+    cuts = np.flatnonzero(np.asarray(ids) == eos_id)
+    return [p[p != eos_id] for p in np.split(np.asarray(ids), cuts + 1) if len(p)]
+
+
+def kn_baseline(
+    tok,  # the run's tokenizer (`vocab_size`, `eos_id`)
+    train_ids: np.ndarray,  # the training id stream (`encode_lines`)
+    order: int,  # N
+):  # an `NgramLM` over the tokenizer's ids
+    "The Kneser-Ney baseline of a run: counted on the same training ids the neural model reads (`kneser_ney_ids`)."
+    return kneser_ney_ids(id_lines(train_ids, tok.eos_id), tok.vocab_size, order)
 
 # %% ../nbs/07c_cli.ipynb #54de3921
 def _start(cfg: RunConfig, out: Path, resume: bool, overwrite: bool, log) -> tuple:
-    "Check the target, read and encode the text, prepare the partial folder; (work, tok, train lines/ids, valid ids)."
+    "Check the target, read and encode the text, prepare the partial folder; (work, tok, kind, chinese, ids...)."
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} already exists; pass --overwrite to replace it, or choose another --out.")
     work = _partial(out)
@@ -236,59 +289,70 @@ def _start(cfg: RunConfig, out: Path, resume: bool, overwrite: bool, log) -> tup
             f"An interrupted run is at {work}: pass --resume to continue it, or delete that folder to start again."
         )
     train_lines, valid_lines = corpus_lines(cfg.corpus)
+    kind = resolve_tokenizer(cfg, train_lines)
     if work.exists():
-        stored = json.loads((work / "config.json").read_text(encoding="utf-8"))["run"]
+        try:
+            stored = json.loads((work / "config.json").read_text(encoding="utf-8"))["run"]
+        except (OSError, ValueError, KeyError) as e:
+            raise ValueError(f"The interrupted run at {work} has no readable config.json ({e}); delete that folder.")
         if stored != asdict(cfg):
             diff = {k: (v, asdict(cfg)[k]) for k, v in stored.items() if asdict(cfg).get(k) != v}
             raise ValueError(
                 f"The interrupted run at {work} used other options {diff} (stored, given); "
                 "resume with the same options."
             )
-        tok = Tokenizer.load(work / "tokenizer.json")
+        tok = load_tokenizer(work / "tokenizer.json")
         log(f"resuming the run in {work}")
     else:
         if resume:
             log("nothing to resume: starting a new run")
-        extra = {} if cfg.tokenizer == "char" else {"max_size": 20_000}
-        tok = TOKENIZERS[cfg.tokenizer].fit(train_lines, min_freq=cfg.min_freq, **extra)
-    train_ids, valid_ids = _encode(tok, train_lines), _encode(tok, valid_lines)
+        tok = fit_tokenizer(kind, train_lines, cfg)
+    train_ids, valid_ids = encode_lines(tok, train_lines), encode_lines(tok, valid_lines, leading_eos=True)
     _check_lengths(cfg, train_ids, valid_ids)  # before anything is written
     if not work.exists():
         work.mkdir(parents=True)
         tok.save(work / "tokenizer.json")
-    return work, tok, train_lines, train_ids, valid_ids
+    return work, tok, kind, is_chinese(cfg.corpus, train_lines), train_ids, valid_ids
 
 # %% ../nbs/07c_cli.ipynb #f3dc5413
+PROMPTS = {"en": ("The ", "In ", "A "), "zh": ("中国", "今天", "我们")}  # the samples' prompts, by language
+
+
 def _finish_files(work: Path, cfg: RunConfig, tok, model, metrics: dict):
     "Write the samples, the loss curve and the metrics of a trained run into `work`."
+    prompts = PROMPTS["zh" if metrics["chinese"] else "en"]
     samples = [
-        tok.decode(generate(model, tok.encode(p), 200, temperature=0.8, seed=cfg.seed + i))
-        for i, p in enumerate(["The ", "In ", "A "])
+        tok.decode(generation.generate(model, generation.encode_prompt(tok, p, unknown="drop"), 200, "sample",
+                                       temperature=0.8, seed=cfg.seed + i))
+        for i, p in enumerate(prompts)
     ]
-    (work / "samples.txt").write_text("\n\n".join(samples) + "\n", encoding="utf-8")
+    atomic_write(work / "samples.txt", "\n\n".join(samples) + "\n")
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    c = metrics["curve"]
+    c, order = metrics["curve"], metrics["kn_order"]
     fig, ax = plt.subplots(figsize=(5.5, 3))
     ax.plot(c["step"], c["loss"], marker="o", label="training")
     ax.plot(c["step"], c["val_loss"], marker="o", label="validation")
-    ax.axhline(metrics["kn_nll"], color="k", ls="--", label=f"KN {cfg.kn_order}-gram (validation)")
+    ax.axhline(metrics["kn_nll"], color="k", ls="--", label=f"KN {order}-gram (validation)")
+    ax.axhline(metrics["interp_nll"], color="g", ls=":", label="interpolated (validation)")
     ax.set(xlabel="step", ylabel="NLL (nats/token)", title=f"{cfg.model} ({cfg.size}) on {Path(cfg.corpus).name}")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(work / "loss.png", dpi=100)
+    with atomic_path(work / "loss.png") as tmp:
+        fig.savefig(tmp, dpi=100, format="png")
     plt.close(fig)
-    _write_json(work / "metrics.json", metrics)
+    atomic_write_json(work / "metrics.json", metrics)
 
 
 def _curve(work: Path) -> dict:
     "The per-epoch losses from log.csv (all epochs, across resumes)."
     import csv
 
-    rows = list(csv.DictReader(open(work / "log.csv")))
+    with open(work / "log.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
     return {
         "epoch": [int(r["epoch"]) for r in rows],
         "loss": [float(r["loss"]) for r in rows],
@@ -296,20 +360,23 @@ def _curve(work: Path) -> dict:
     }
 
 # %% ../nbs/07c_cli.ipynb #3f8721d3
-def train_run(
-    cfg: RunConfig = RunConfig(),  # the run's options
-    out=None,  # the run directory to write (default runs/<corpus>-<model>)
-    resume: bool = False,  # continue an interrupted run of the same options
-    overwrite: bool = False,  # replace an existing run directory
-    progress: bool = True,  # show a progress bar
-    log=print,  # where messages go
-) -> dict:  # the run's metrics (also in metrics.json)
-    "Train a language model and write its run directory atomically; report validation perplexity beside a KN baseline."
-    out = Path(out or Path("runs") / f"{Path(cfg.corpus).stem}-{cfg.model}")
-    work, tok, train_lines, train_ids, valid_ids = _start(cfg, out, resume, overwrite, log)
+def final_scores(
+    model,  # the trained model
+    kn,  # the Kneser-Ney baseline (`kn_baseline`)
+    valid_ids: np.ndarray,  # the validation stream, starting with `eos_id` (`encode_lines(..., leading_eos=True)`)
+    cfg: RunConfig,  # seq_len and valid_tokens
+) -> dict:  # per-token log-probabilities of both, and `interpolate_heldout`'s numbers
+    "Score the validation tokens with both models (chapter 08's sliding windows), then mix them (fit on half)."
+    ids = valid_ids[: cfg.valid_tokens + 1] if cfg.valid_tokens else valid_ids
+    lp_nn = score_tokens(model, ids, seq_len=cfg.seq_len, batch_size=64)["log_prob"]
+    lp_kn = score_tokens(kn, ids, seq_len=cfg.seq_len, batch_size=64)["log_prob"]
+    return dict(lp_neural=lp_nn, lp_kn=lp_kn, **interpolate_heldout(lp_nn, lp_kn))
+
+
+def _train(cfg: RunConfig, out: Path, resume: bool, overwrite: bool, progress: bool, log) -> dict:
+    work, tok, kind, chinese, train_ids, valid_ids = _start(cfg, out, resume, overwrite, log)
     keras.utils.set_random_seed(cfg.seed)  # before any dataset is made (section 07b)
-    v = valid_ids[: cfg.valid_windows * cfg.seq_len + 1]
-    x_val, y_val = lm_windows(v, cfg.seq_len)  # (N, T): the same windows for the model and the baseline
+    v = valid_ids[: cfg.valid_windows * cfg.seq_len + 1]  # the loss curve's windows
     tcfg = TrainConfig(
         steps=cfg.steps,
         batch_size=cfg.batch_size,
@@ -321,14 +388,15 @@ def train_run(
         precision=cfg.precision,
         seed=cfg.seed,
     )
-    mcfg = model_config(cfg, tok.vocab_size)
-    _write_json(
+    mcfg, order = model_config(cfg, tok.vocab_size), cfg.kn_order or KN_ORDERS[kind]
+    atomic_write_json(
         work / "config.json",
         {
             "format": RUN_FORMAT,
             "version": RUN_VERSION,
             "lmbook": __version__,
             "run": asdict(cfg),
+            "tokenizer": kind,
             "model_class": MODELS[cfg.model].__name__,
             "model_config": asdict(mcfg),
             "train": asdict(tcfg),
@@ -336,7 +404,7 @@ def train_run(
     )
     t0 = time.time()
     if (work / "model.keras").is_file():
-        model = keras.saving.load_model(work / "model.keras")  # trained before the interruption
+        model = load_lm(work / "model.keras")  # trained before the interruption
     else:
         with dtype_policy(tcfg.precision):
             model = compile_for_training(build_lm(MODELS[cfg.model], mcfg, seed=cfg.seed), tcfg)
@@ -349,24 +417,35 @@ def train_run(
             tcfg,
             callbacks=cbs,
             backup_dir=work / "backup",
+            keep_backup=True,  # until model.keras is saved: a failed save (a full disk) then loses nothing
             verbose=0,
         )
-        model.save(work / ".model.tmp.keras")
-        os.replace(work / ".model.tmp.keras", work / "model.keras")
-    nll, kn = mean_nll(model, x_val, y_val), _kn_baseline(cfg, tok, train_lines, x_val, y_val)
+        save_lm(model, work / "model.keras")
+        shutil.rmtree(work / "backup", ignore_errors=True)
+    train_seconds = time.time() - t0
+    s = final_scores(model, kn_baseline(tok, train_ids, order), valid_ids, cfg)
     curve = _curve(work)
     metrics = {
-        "valid_nll": nll,
-        "valid_perplexity": math.exp(nll),
-        "kn_order": cfg.kn_order,
-        "kn_nll": kn,
-        "kn_perplexity": math.exp(kn),
-        "valid_tokens": int(y_val.size),
-        "params": model.count_params(),
+        "tokenizer": kind,
         "vocab_size": tok.vocab_size,
+        "chinese": chinese,
+        "valid_nll": s["nll_a"],
+        "valid_nll_all": float(-s["lp_neural"].astype(np.float64).mean()),  # on every validation token scored
+        "kn_nll_all": float(-s["lp_kn"].astype(np.float64).mean()),
+        "valid_perplexity": math.exp(s["nll_a"]),
+        "kn_order": order,
+        "kn_nll": s["nll_b"],
+        "kn_perplexity": math.exp(s["nll_b"]),
+        "interp_lambda": s["lam"],
+        "interp_nll": s["nll_mix"],
+        "interp_perplexity": math.exp(s["nll_mix"]),
+        "best": min(("neural", s["nll_a"]), ("kn", s["nll_b"]), ("interpolated", s["nll_mix"]), key=lambda t: t[1])[0],
+        "valid_tokens": s["n_eval"],
+        "fit_tokens": s["n_fit"],
+        "params": model.count_params(),
         "steps": cfg.steps,
         "tokens_seen": cfg.steps * cfg.batch_size * cfg.seq_len,
-        "train_seconds": round(time.time() - t0, 1),
+        "train_seconds": round(train_seconds, 1),
         "curve": {
             "step": [(e + 1) * tcfg.eval_every for e in curve["epoch"]],
             "loss": curve["loss"],
@@ -383,22 +462,37 @@ def train_run(
     else:
         os.replace(work, out)
     log(
-        f"{out}: validation perplexity {metrics['valid_perplexity']:.3f} per token ({cfg.model}), "
-        f"{metrics['kn_perplexity']:.3f} for the KN {cfg.kn_order}-gram baseline "
-        f"on the same {metrics['valid_tokens']:,} tokens"
+        f"{out}: validation perplexity per token on {metrics['valid_tokens']:,} held-out tokens: "
+        f"{metrics['valid_perplexity']:.3f} ({cfg.model}), {metrics['kn_perplexity']:.3f} (KN {order}-gram), "
+        f"{metrics['interp_perplexity']:.3f} (interpolated, lambda {metrics['interp_lambda']:.2f} fitted on the "
+        f"other {metrics['fit_tokens']:,} tokens)"
     )
     return metrics
+
+
+def train_run(
+    cfg: RunConfig = RunConfig(),  # the run's options
+    out=None,  # the run directory to write (default runs/<corpus>-<model>)
+    resume: bool = False,  # continue an interrupted run of the same options
+    overwrite: bool = False,  # replace an existing run directory
+    progress: bool = True,  # show a progress bar
+    log=print,  # where messages go
+) -> dict:  # the run's metrics (also in metrics.json)
+    "Train a language model into a run directory; report it beside a KN baseline and their interpolation."
+    out = Path(out or Path("runs") / f"{Path(cfg.corpus).stem}-{cfg.model}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(_lock(out), f"The run directory {out}"):  # a second run into the same --out is refused
+        return _train(cfg, out, resume, overwrite, progress, log)
 
 # %% ../nbs/07c_cli.ipynb #f027cf75
 def evaluate_run(
     run_dir,  # a folder written by `lmbook-train`
     corpus: str,  # a corpus name or the path of a UTF-8 text file
     split: str = "valid",  # with a corpus name: which split
-    max_windows: int | None = None,  # score at most this many windows (None: all)
-) -> dict:  # nll (nats/token), perplexity, tokens, unk_rate
-    "Score a text with a run's model: mean NLL per token and perplexity on windows of its context length."
+    max_lines: int | None = None,  # score only the first lines of the text (None: all)
+) -> dict:  # `evaluate_lm`'s numbers: total_nll_nats, n_tokens, n_chars, ppl, bits_per_token, bits_per_char, unk_rate
+    "Score a text with a run's model by chapter 08's fair evaluator: every token once, with sliding windows."
     model, tok, cfg = load_run(run_dir)
-    T = cfg["run"]["seq_len"]
     if corpus in REGISTRY:
         lines = list(load_corpus(corpus).lines(split))
     elif not Path(corpus).exists() and os.sep not in corpus and "." not in corpus:
@@ -406,17 +500,12 @@ def evaluate_run(
             f"Unknown corpus {corpus!r}. Known corpora: {', '.join(REGISTRY)}; or pass the path of a UTF-8 text file."
         )
     else:
-        lines = [l for l in read_text(corpus).splitlines() if l.strip()]
-    ids = _encode(tok, lines)
-    if len(ids) < T + 1:
-        raise ValueError(
-            f"The text has {len(ids)} tokens, fewer than one window of {T} + 1 (the model's context); "
-            "give a longer text."
-        )
-    x, y = lm_windows(ids, T)
-    x, y = (x[:max_windows], y[:max_windows]) if max_windows else (x, y)
-    nll = mean_nll(model, x, y)
-    return {"nll": nll, "perplexity": math.exp(nll), "tokens": int(y.size), "unk_rate": float(np.mean(y == tok.unk_id))}
+        lines = [line for line in read_text(corpus).splitlines() if line.strip()]
+    if max_lines is not None:
+        lines = lines[: check_positive_int(max_lines, "--max-lines")]
+    if len(encode_lines(tok, lines)) < 2:
+        raise ValueError("The text has no tokens to score; give a longer text.")
+    return evaluate_lm(model, tok, "\n".join(lines), seq_len=cfg["run"]["seq_len"], batch_size=64)
 
 # %% ../nbs/07c_cli.ipynb #b37864be
 def _train_parser() -> argparse.ArgumentParser:
@@ -433,22 +522,28 @@ def _train_parser() -> argparse.ArgumentParser:
         help=f"a corpus name ({', '.join(REGISTRY)}) or the path of a UTF-8 text file (default: %(default)s)",
     )
     p.add_argument(
-        "--tokenizer", default=d.tokenizer, choices=list(TOKENIZERS), help="token unit (default: %(default)s)"
+        "--tokenizer",
+        default=d.tokenizer,
+        choices=TOKENIZERS,
+        help="token unit; auto: bpe subwords, or characters for a Chinese text (default: %(default)s)",
     )
     p.add_argument("--model", default=d.model, choices=list(MODELS), help="model family (default: %(default)s)")
     p.add_argument("--size", default=d.size, choices=SIZES, help="model size preset (default: %(default)s)")
     helps = {
-        "min_freq": "tokens seen fewer times in training become <unk>",
+        "vocab_size": "bpe: subword ids to learn",
+        "min_freq": "char/word/jieba: tokens seen fewer times in training become <unk>",
         "seq_len": "tokens per window, the model's context",
         "steps": "optimizer updates",
         "batch_size": "windows per update",
-        "valid_windows": "validation windows to score",
-        "kn_order": "order of the Kneser-Ney baseline",
+        "valid_windows": "validation windows for the loss curve",
+        "valid_tokens": "validation tokens scored at the end (0: all)",
+        "kn_order": "order of the Kneser-Ney baseline (0: by tokenizer)",
         "seed": "seed of the weights, the data order and the samples",
     }
     for k, h in helps.items():
         p.add_argument("--" + k.replace("_", "-"), type=int, default=getattr(d, k), help=h + " (default: %(default)s)")
     p.add_argument("--lr", type=float, default=d.lr, help="peak learning rate (default: %(default)s)")
+    p.add_argument("--dropout", type=float, default=d.dropout, help="the model's dropout rate (default: %(default)s)")
     p.add_argument(
         "--precision",
         default=d.precision,
@@ -462,18 +557,13 @@ def _train_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _fail(prog: str, e: Exception) -> int:
-    print(f"{prog}: error: {e}", file=sys.stderr)
-    return 2
-
-
 def _sigterm(signum, frame):
     raise KeyboardInterrupt("terminated")
 
 # %% ../nbs/07c_cli.ipynb #b276b19d
 def train_cli(
     argv: list[str] | None = None,  # arguments (default: the command line)
-) -> int:  # exit code
+) -> int:  # exit code: 0 done, 2 bad input or a failed write, 130 interrupted
     "`lmbook-train`: train a language model and write its run directory."
     a = _train_parser().parse_args(argv)
     opts = {k: v for k, v in vars(a).items() if k not in ("out", "resume", "overwrite", "quiet")}
@@ -483,18 +573,20 @@ def train_cli(
         old = None  # not the main thread (e.g. a test runner): keep the default
     try:
         train_run(RunConfig(**opts), a.out, resume=a.resume, overwrite=a.overwrite, progress=not a.quiet)
-    except (ValueError, FileNotFoundError, FileExistsError) as e:
-        return _fail("lmbook-train", e)
+    except (ValueError, FileNotFoundError, FileExistsError, LockedError) as e:
+        return cli_fail("lmbook-train", e)
+    except OSError as e:  # a full disk, a folder that cannot be written: what was saved before is kept
+        return cli_fail("lmbook-train", f"{e} The last backup is kept: fix the cause and run again with --resume.")
     except KeyboardInterrupt:
         print(
             "\nlmbook-train: interrupted. The last backup is kept; run the same command with --resume to continue.",
             file=sys.stderr,
         )
-        return 130
+        return EXIT_INTERRUPTED
     finally:
         if old is not None:
             signal.signal(signal.SIGTERM, old)
-    return 0
+    return EXIT_OK
 
 # %% ../nbs/07c_cli.ipynb #be66cb84
 def generate_cli(
@@ -561,14 +653,14 @@ def generate_cli(
         )
         print(tok.decode(out))
     except (ValueError, FileNotFoundError) as e:
-        return _fail("lmbook-generate", e)
-    return 0
+        return cli_fail("lmbook-generate", e)
+    return EXIT_OK
 
 
 def eval_cli(
     argv: list[str] | None = None,  # arguments (default: the command line)
 ) -> int:  # exit code
-    "`lmbook-eval RUN --corpus NAME|FILE`: perplexity of a run's model on a text."
+    "`lmbook-eval RUN --corpus NAME|FILE`: perplexity and bits per character of a run's model on a text."
     p = argparse.ArgumentParser(
         prog="lmbook-eval", description="Score a corpus or a text file with the model of a run directory."
     )
@@ -577,14 +669,14 @@ def eval_cli(
     p.add_argument(
         "--split", default="valid", choices=["train", "valid", "test"], help="with a corpus name (default: %(default)s)"
     )
-    p.add_argument("--max-windows", type=int, default=None, help="score at most this many windows")
+    p.add_argument("--max-lines", type=int, default=None, help="score only the first lines of the text")
     a = p.parse_args(argv)
     try:
-        r = evaluate_run(a.run, a.corpus, a.split, a.max_windows)
+        r = evaluate_run(a.run, a.corpus, a.split, a.max_lines)
     except (ValueError, FileNotFoundError) as e:
-        return _fail("lmbook-eval", e)
+        return cli_fail("lmbook-eval", e)
     print(
-        f"{a.corpus}: {r['tokens']:,} tokens, NLL {r['nll']:.4f} nats/token, "
-        f"perplexity {r['perplexity']:.3f}, <unk> {r['unk_rate']:.2%}"
+        f"{a.corpus}: {r['n_tokens']:,} tokens, NLL {r['total_nll_nats'] / r['n_tokens']:.4f} nats/token, "
+        f"perplexity {r['ppl']:.3f}, {r['bits_per_char']:.4f} bits/char, <unk> {r['unk_rate']:.2%}"
     )
-    return 0
+    return EXIT_OK

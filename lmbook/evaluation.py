@@ -10,18 +10,19 @@ import math  # noqa: F401 (the chapter's examples use it)
 from dataclasses import dataclass
 from typing import Sequence
 import numpy as np
+from .lm import log_probs
 from .metrics import LN2, bits_per_char, bits_per_token, perplexity  # noqa: F401 (LN2: the examples)
 
 # %% auto #0
-__all__ = ['score_tokens', 'encode_text', 'evaluate_lm', 'leaderboard', 'markdown_table', 'loss_by_position', 'calibration',
-           'PowerLaw', 'fit_power_law']
+__all__ = ['score_tokens', 'encode_text', 'evaluate_lm', 'leaderboard', 'interpolate', 'fit_interpolation', 'interpolate_heldout',
+           'loss_by_position', 'calibration', 'PowerLaw', 'fit_power_law']
 
 # %% ../nbs/08a_evaluation.ipynb #e47159a4
 def _context_len(model, seq_len: int | None) -> int:
-    "The window length T: `seq_len` if given, else the model's `config.seq_len`."
-    T = seq_len or getattr(getattr(model, "config", None), "seq_len", None)
+    "The window length T: `seq_len` if given, else the model's `seq_len` (the protocol of section 06)."
+    T = seq_len or getattr(model, "seq_len", None)
     if T is None:
-        raise ValueError("This model has no config.seq_len; pass seq_len= (e.g. 64 for an n-gram model).")
+        raise ValueError("This model reads any length (seq_len is None); pass seq_len= (e.g. 64 for an n-gram model).")
     if T < 1:
         raise ValueError(f"seq_len must be >= 1, got {T}.")
     return int(T)
@@ -39,15 +40,6 @@ def _windows(n: int, T: int, stride: int) -> list[tuple[int, int]]:
         done = s + T
     return out
 
-
-def _log_probs(model, x: np.ndarray) -> np.ndarray:
-    "Next-token log-probabilities (B, T, V) from a Keras LM (logits) or an `NgramLM` (log-probs), as float32."
-    z = (
-        model.predict_on_batch(x) if hasattr(model, "predict_on_batch") else model(x)
-    )  # Keras: a traced, compiled forward pass
-    z = np.asarray(z, dtype=np.float32)
-    m = z.max(-1, keepdims=True)
-    return z - (m + np.log(np.exp(z - m).sum(-1, keepdims=True)))
 
 # %% ../nbs/08a_evaluation.ipynb #cef5b111
 def score_tokens(
@@ -72,7 +64,7 @@ def score_tokens(
         chunk = wins[i : i + batch_size]
         x = np.stack([ids[s : s + T] for s, _ in chunk])
         y = np.stack([ids[s + 1 : s + T + 1] for s, _ in chunk])  # (B, T)
-        lp = _log_probs(model, x)  # (B, T, V)
+        lp = log_probs(model, x)  # (B, T, V), normalised (section 06's one scoring function)
         for b, (s, first) in enumerate(chunk):
             j = np.arange(max(first, 0), T)
             out["log_prob"].append(lp[b, j, y[b, j]])
@@ -141,15 +133,52 @@ def leaderboard(
     return [{"rank": i + 1, **r} for i, r in enumerate(rows)]
 
 
-def markdown_table(
-    rows: list[dict],  # e.g. `leaderboard(...)`
-    columns: Sequence[str],  # which keys to show, in order
-    digits: int = 3,  # decimals for floats
-) -> str:  # a Markdown table
-    "Format rows as a Markdown table (display it with `IPython.display.Markdown`)."
-    fmt = lambda v: f"{v:,.{digits}f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    return "\n".join(lines + ["| " + " | ".join(fmt(r[c]) for c in columns) + " |" for r in rows])
+# %% ../nbs/08a_evaluation.ipynb #ee9305ec
+def interpolate(
+    lp_a: np.ndarray,  # natural-log probabilities model a gives each token, (N,)
+    lp_b: np.ndarray,  # the same for model b, (N,)
+    lam: float,  # weight of model a, in [0, 1]
+) -> np.ndarray:  # log(lam * p_a + (1 - lam) * p_b) per token, (N,)
+    "Log-probabilities of the linear interpolation of two models, token by token."
+    if not 0 <= lam <= 1:
+        raise ValueError(f"lam is a mixture weight: it must be in [0, 1], got {lam}.")
+    with np.errstate(divide="ignore"):  # log(0) = -inf for lam = 0 or 1, which logaddexp handles
+        return np.logaddexp(np.log(lam) + np.asarray(lp_a, np.float64), np.log1p(-lam) + np.asarray(lp_b, np.float64))
+
+
+def fit_interpolation(
+    lp_a: np.ndarray,  # natural-log probabilities model a gives each held-out token, (N,)
+    lp_b: np.ndarray,  # the same for model b, (N,)
+    tol: float = 1e-7,  # stop when lambda moves less than this
+    max_iter: int = 500,  # EM steps at most
+) -> float:  # the weight of model a that maximises the held-out likelihood of the mixture
+    "Fit the interpolation weight of two models by EM on held-out log-probabilities."
+    lp_a, lp_b = np.asarray(lp_a, np.float64), np.asarray(lp_b, np.float64)
+    if lp_a.shape != lp_b.shape or lp_a.ndim != 1 or lp_a.size == 0:
+        raise ValueError(f"lp_a and lp_b must be non-empty 1-d arrays of the same length, got {lp_a.shape}, {lp_b.shape}.")
+    lam = 0.5
+    for _ in range(max_iter):
+        a = np.log(lam) + lp_a
+        new = float(np.mean(np.exp(a - np.logaddexp(a, np.log1p(-lam) + lp_b))))  # mean posterior of model a
+        new = min(max(new, 1e-9), 1 - 1e-9)
+        if abs(new - lam) < tol:
+            return new
+        lam = new
+    return lam
+
+
+def interpolate_heldout(
+    lp_a: np.ndarray,  # natural-log probabilities model a gives each held-out token, in text order, (N,)
+    lp_b: np.ndarray,  # the same for model b, (N,)
+) -> dict:  # lam (fitted on the first half); nll_a, nll_b, nll_mix (nats per token on the second half); n_fit, n_eval
+    "Fit the mixture weight on the first half of the tokens and score both models and the mixture on the second."
+    lp_a, lp_b = np.asarray(lp_a, np.float64), np.asarray(lp_b, np.float64)
+    if lp_a.shape != lp_b.shape or lp_a.ndim != 1 or len(lp_a) < 2:
+        raise ValueError("lp_a and lp_b must be 1-d arrays of the same length, at least 2 (the same tokens, scored).")
+    h = len(lp_a) // 2
+    lam = fit_interpolation(lp_a[:h], lp_b[:h])
+    return dict(lam=lam, nll_a=float(-lp_a[h:].mean()), nll_b=float(-lp_b[h:].mean()),
+                nll_mix=float(-interpolate(lp_a[h:], lp_b[h:], lam).mean()), n_fit=h, n_eval=len(lp_a) - h)
 
 # %% ../nbs/08a_evaluation.ipynb #90abdc6c
 def loss_by_position(

@@ -17,7 +17,6 @@ import numpy as np
 from scipy.special import erf
 
 from .metrics import log_softmax
-from .ngram import NgramLM
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'greedy', 'apply_repetition_penalty', 'filter_logits', 'sample', 'next_token_fn', 'KVCacheDecoder',
@@ -92,48 +91,18 @@ def sample(
     p = np.exp(log_softmax(filter_logits(_as_logits(logits) / temperature, top_k, top_p)))
     return int(rng.choice(len(p), p=p / p.sum()))
 
-# %% ../nbs/09_generation.ipynb #d537e6dd
-def _keras_fn(model):  # full recomputation on the last seq_len ids at every step
-    import tensorflow as tf
-    from lmbook.rnn import _last_logits_fn
-
-    step, T = _last_logits_fn(model), model.config.seq_len
-    return lambda ids: log_softmax(step(tf.constant([list(ids)[-T:]], tf.int32))[0].numpy())  # (V,)
-
-
-def _cached_fn(model):  # a KV cache that follows the growing list of ids
-    dec, T, fed = KVCacheDecoder(model), model.config.seq_len, []
-
-    def f(ids):
-        nonlocal fed
-        ids = list(ids)
-        if len(ids) <= len(fed) or ids[: len(fed)] != fed:
-            dec.reset()
-            fed = []  # a different prefix: start again
-        new = ids[len(fed) :]
-        if dec.length + len(new) > T:
-            dec.reset()
-            new = ids[-max(1, T // 2) :]  # full: refill with the last T/2 ids
-        fed = ids
-        return log_softmax(dec.feed(new)[-1])  # (V,)
-
-    return f
-
 # %% ../nbs/09_generation.ipynb #7887b2a3
 def next_token_fn(
-    model,  # a Keras LM (ids (B, T) -> logits (B, T, V), with `config.seq_len`) or an `NgramLM`
-    use_cache: bool = True,  # for a `TransformerLM`: decode with a `KVCacheDecoder`
+    model,  # any language model of the book's protocol (`lmbook.lm.LanguageModel`)
+    use_cache: bool = True,  # let a model with a cache (the Transformer) decode incrementally
 ) -> Callable[[Sequence[int]], np.ndarray]:  # f(ids) -> natural-log probabilities of the next id, (V,)
     "One interface for every model: the next-token log-probabilities after a list of ids."
-    if isinstance(model, NgramLM):
-        return lambda ids: model.next_token_logprobs(list(ids))
-    if not hasattr(getattr(model, "config", None), "seq_len"):
+    if not callable(getattr(model, "decoder", None)):
         raise ValueError(
-            f"next_token_fn needs an NgramLM or a Keras LM with config.seq_len; got {type(model).__name__}."
+            f"next_token_fn needs a language model of the book's protocol (with a decoder() method, "
+            f"see lmbook.lm.LanguageModel); got {type(model).__name__}."
         )
-    from lmbook.transformer import TransformerLM
-
-    return _cached_fn(model) if use_cache and isinstance(model, TransformerLM) else _keras_fn(model)
+    return model.decoder(use_cache)
 
 # %% ../nbs/09_generation.ipynb #280f9f96
 def _layer_norm(x, g, b, eps=1e-5):  # over the last axis, like keras.layers.LayerNormalization

@@ -11,7 +11,6 @@ import itertools
 import math
 import os
 import re
-import tempfile
 import warnings
 from collections import Counter
 from contextlib import contextmanager
@@ -24,11 +23,14 @@ import numpy as np
 from fastcore.basics import patch
 
 from .metrics import perplexity as perplexity_of_nll
-from .vocab import Vocab, PAD, UNK, BOS, EOS, PAD_ID, BOS_ID, EOS_ID
+from .utils import atomic_write
+from .vocab import Vocab, PAD, UNK, BOS, EOS, PAD_ID, BOS_ID, EOS_ID, SPECIALS
+
+SPECIAL_IDS = tuple(range(len(SPECIALS)))  # <pad>, <unk>, <bos>, <eos>: the first ids of every tokenizer
 
 # %% auto #0
-__all__ = ['ARPA_BOS', 'ARPA_EOS', 'LN10', 'FALLBACK_DISCOUNTS', 'encode_sentences', 'NgramCounts', 'count_ngrams',
-           'adjusted_counts', 'count_of_counts', 'kn_discounts', 'NgramLM', 'kneser_ney', 'ArpaError']
+__all__ = ['SPECIAL_IDS', 'ARPA_BOS', 'ARPA_EOS', 'LN10', 'FALLBACK_DISCOUNTS', 'encode_sentences', 'NgramCounts', 'count_ngrams',
+           'adjusted_counts', 'count_of_counts', 'kn_discounts', 'NgramLM', 'kneser_ney', 'kneser_ney_ids', 'ArpaError']
 
 # %% ../nbs/06a_ngram.ipynb #69cdd84f
 ARPA_BOS, ARPA_EOS = "<s>", "</s>"  # how ARPA files spell the sentence markers (`BOS`, `EOS` in a `Vocab`)
@@ -301,6 +303,27 @@ def kneser_ney(
     lm.discounts, lm.discount_fallback = d, fell
     return lm
 
+# %% ../nbs/06a_ngram.ipynb #ab81963c
+def kneser_ney_ids(
+    lines: Iterable[Sequence[int]],  # training sentences as token-id sequences (no <eos>; one per line)
+    vocab_size: int,  # V, the tokenizer's `vocab_size`: ids are 0..V-1, with the four specials at 0..3
+    order: int = 5,  # N, the longest n-gram
+    discounts=None,  # as for `kneser_ney`
+) -> NgramLM:  # a model whose ids are the tokenizer's ids
+    "Interpolated modified Kneser-Ney on token ids, so that it reads the same inputs as a neural model."
+    if not isinstance(vocab_size, (int, np.integer)) or vocab_size <= len(SPECIAL_IDS):
+        raise ValueError(f"vocab_size must be an integer above {len(SPECIAL_IDS)} (the specials), got {vocab_size!r}.")
+    vocab = Vocab([str(i) for i in range(len(SPECIAL_IDS), vocab_size)])  # token "i" has id i
+    sents = []
+    for k, line in enumerate(lines):
+        line = np.asarray(line, np.int64)
+        if line.size and (line.min() < 0 or line.max() >= vocab_size):
+            raise ValueError(f"Line {k} has ids outside 0..{vocab_size - 1}: was it encoded by another tokenizer?")
+        sents.append([vocab.itos[i] for i in line.tolist()])
+    with warnings.catch_warnings():  # small vocabularies (characters) have too few rare unigrams for order 1's discounts
+        warnings.simplefilter("ignore", UserWarning)
+        return kneser_ney(sents, order, vocab=vocab, discounts=discounts)
+
 # %% ../nbs/06a_ngram.ipynb #3676b1d2
 @patch
 def _score_stream(
@@ -395,6 +418,7 @@ def _histories(
 def __call__(
     self: NgramLM,
     ids,  # token ids, (B, T)
+    training: bool = False,  # ignored: accepted so that the n-gram model is called like a Keras model
     dtype=np.float32,  # of the result
 ) -> np.ndarray:  # natural-log p(next token | ids[b, :t+1]) for every b, t and token, (B, T, V)
     "Next-token log-probabilities at every position of a batch, like a neural model's logits."
@@ -427,19 +451,30 @@ def next_token_logprobs(
         return self.logp[0] * LN10
     return self(h[None, :], dtype=np.float64)[0, -1]
 
+# %% ../nbs/06a_ngram.ipynb #b120127c
+@patch(as_prop=True)
+def seq_len(self: NgramLM) -> None:  # the longest input: any (an n-gram model uses only its last N-1 ids)
+    return None
+
+
+@patch
+def predict_on_batch(
+    self: NgramLM,
+    ids,  # token ids, (B, T)
+) -> np.ndarray:  # natural-log p(next token) at every position, (B, T, V), float32
+    "The batch forward pass of the protocol (`lmbook.lm.LanguageModel`): the same as calling the model."
+    return self(ids)
+
+
+@patch
+def decoder(
+    self: NgramLM,
+    use_cache: bool = True,  # ignored: an n-gram model has nothing to cache
+):  # f(ids) -> natural-log p(next id), (V,), float64
+    "The protocol's next-token function: `next_token_logprobs`."
+    return self.next_token_logprobs
+
 # %% ../nbs/06a_ngram.ipynb #8d64469d
-def _atomic_write_text(path: Path, chunks: Iterable[str]):
-    "Write the text chunks to a temporary file beside `path`, then rename it over `path`."
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.writelines(chunks)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @patch
 def _ngram_strings(
     self: NgramLM,
@@ -480,7 +515,7 @@ def save_arpa(
             )
         yield "\\end\\\n"
 
-    _atomic_write_text(path, sections())
+    atomic_write(path, sections())  # streamed, all or nothing, ordinary permissions (Appendix A)
     return path
 
 # %% ../nbs/06a_ngram.ipynb #f5b49871

@@ -11,34 +11,18 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-import numpy as np
 import keras
 import tensorflow as tf
-from keras import ops
+
+from .lm import KerasLM, check_config
 
 # %% auto #0
-__all__ = ['CELLS', 'RNNConfig', 'RNNLM', 'build_lm', 'count_params_formula', 'flops_per_token', 'matmul_flops', 'compile_lm',
-           'mean_nll', 'generate']
+__all__ = ['CELLS', 'RNNConfig', 'RNNLM', 'count_params_formula', 'flops_per_token', 'matmul_flops']
 
 # %% ../nbs/06b_rnn.ipynb #8e74e261
 CELLS = ("simple", "lstm", "gru")  # the recurrent cells `RNNConfig.cell` accepts
-
-
-def _check_config(cfg, positive=(), rates=(), choices=None):
-    "Raise ValueError naming the first field of `cfg` that is out of range."
-    for name in positive:
-        v = getattr(cfg, name)
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-            raise ValueError(f"{type(cfg).__name__}.{name} must be a positive integer, got {v!r}.")
-    for name in rates:
-        v = getattr(cfg, name)
-        if not 0.0 <= v < 1.0:
-            raise ValueError(f"{type(cfg).__name__}.{name} is a rate: it must be in [0, 1), got {v!r}.")
-    for name, allowed in (choices or {}).items():
-        if getattr(cfg, name) not in allowed:
-            raise ValueError(f"{type(cfg).__name__}.{name} must be one of {allowed}, got {getattr(cfg, name)!r}.")
 
 
 @dataclass(frozen=True)
@@ -54,7 +38,7 @@ class RNNConfig:
     dropout: float = 0.1  # dropout rate on the embeddings and on each recurrent layer's output
 
     def __post_init__(self):
-        _check_config(
+        check_config(
             self, ("vocab_size", "embed_dim", "hidden_dim", "num_layers", "seq_len"), ("dropout",), {"cell": CELLS}
         )
 
@@ -72,26 +56,19 @@ class RNNConfig:
 _RNN_LAYERS = {"simple": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
 
 
-def _as_config(config, cls):
-    "`config` as a `cls` instance (a dict comes from a saved model's `get_config`)."
-    if isinstance(config, cls):
-        return config
-    if isinstance(config, dict):
-        return cls(**config)
-    raise ValueError(f"Expected a {cls.__name__} (or its dict), got {type(config).__name__}.")
-
-
 @keras.saving.register_keras_serializable(package="lmbook")
-class RNNLM(keras.Model):
+class RNNLM(KerasLM):
     "Recurrent LM: embedding, `num_layers` SimpleRNN/LSTM/GRU layers, dense head. Ids (B, T) -> logits (B, T, V)."
+
+    config_class = RNNConfig
 
     def __init__(
         self,
         config: RNNConfig | dict,  # hyperparameters (a dict when loaded from a file)
-        **kwargs,
-    ):  # passed to `keras.Model` (name, dtype, ...)
-        super().__init__(**kwargs)
-        self.config = c = _as_config(config, RNNConfig)
+        **kwargs,  # passed to `keras.Model` (name, dtype, ...)
+    ):
+        super().__init__(config, **kwargs)
+        c = self.config
         self.embed = keras.layers.Embedding(c.vocab_size, c.embed_dim, name="embed")
         self.rnns = [
             _RNN_LAYERS[c.cell](c.hidden_dim, return_sequences=True, name=f"{c.cell}_{i}") for i in range(c.num_layers)
@@ -111,21 +88,6 @@ class RNNLM(keras.Model):
         for rnn in self.rnns:
             h = self.drop(rnn(h, training=training), training=training)  # (B, T, H)
         return self.head(h)  # (B, T, V) logits
-
-    def get_config(self):
-        return {**super().get_config(), "config": asdict(self.config)}
-
-# %% ../nbs/06b_rnn.ipynb #330acff4
-def build_lm(
-    model_cls: type,  # a language-model class, e.g. `RNNLM` or `lmbook.transformer.TransformerLM`
-    config,  # its config dataclass
-    seed: int = 0,  # weights are drawn after `keras.utils.set_random_seed(seed)`
-) -> keras.Model:  # the built model: ids (B, T) -> logits (B, T, V)
-    "Seed, construct and build a language model, so that its weights exist and `count_params` works."
-    keras.utils.set_random_seed(seed)
-    model = model_cls(config)
-    model.build((None, config.seq_len))
-    return model
 
 # %% ../nbs/06b_rnn.ipynb #3033b294
 _GATES = {"simple": 1, "lstm": 4, "gru": 3}  # weight blocks per recurrent layer
@@ -164,71 +126,3 @@ def matmul_flops(
     opts = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
     opts.update(output="none", account_type_regexes=[".*MatMul.*"])
     return tf.compat.v1.profiler.profile(graph, options=opts).total_float_ops
-
-# %% ../nbs/06b_rnn.ipynb #3fda6607
-def compile_lm(
-    model: keras.Model,  # any model mapping ids (B, T) to logits (B, T, V)
-    lr: float = 3e-3,  # Adam's learning rate
-    jit_compile: bool
-    | str = "auto",  # XLA-compile the train step: True, False, or "auto" (Keras: on for GPU, off for CPU)
-    clipnorm: float = 1.0,  # clip each gradient to this norm
-) -> keras.Model:  # the same model, compiled
-    "Compile a language model for next-token training: Adam, cross-entropy on logits."
-    model.compile(
-        optimizer=keras.optimizers.Adam(lr, clipnorm=clipnorm),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        jit_compile=jit_compile,
-    )
-    return model
-
-
-def mean_nll(
-    model: keras.Model,  # any model mapping ids (B, T) to logits (B, T, V)
-    x: np.ndarray,  # input windows, int (N, T)
-    y: np.ndarray,  # target windows, int (N, T): `x` shifted by one token
-    batch_size: int = 64,  # windows per forward pass
-) -> float:  # mean negative log-likelihood, nats per target token
-    "Held-out cross-entropy of a language model on (x, y) windows."
-    if np.shape(x) != np.shape(y) or np.ndim(x) != 2:
-        raise ValueError(f"x and y must both be (N, T) arrays of the same shape, got {np.shape(x)} and {np.shape(y)}.")
-    total = 0.0
-    for i in range(0, len(x), batch_size):
-        logits = model(x[i : i + batch_size], training=False)  # (b, T, V)
-        total += float(
-            ops.sum(keras.losses.sparse_categorical_crossentropy(y[i : i + batch_size], logits, from_logits=True))
-        )
-    return total / np.size(y)
-
-# %% ../nbs/06b_rnn.ipynb #a6520f80
-def _last_logits_fn(model):
-    "model(x)[:, -1] as a tf.function traced once for any (B, T)."
-
-    @tf.function(input_signature=[tf.TensorSpec((None, None), tf.int32)])
-    @tf.autograph.experimental.do_not_convert
-    def last_logits(x):
-        return model(x, training=False)[:, -1]  # (B, T) -> (B, V)
-
-    return last_logits
-
-
-def generate(
-    model: keras.Model,  # any model mapping ids (B, T) to logits (B, T, V), with a `config.seq_len`
-    prompt: list[int],  # token ids to start from (at least one)
-    max_new_tokens: int,  # how many ids to add
-    temperature: float = 0.0,  # 0: greedy (argmax); > 0: sample from softmax(logits / temperature)
-    seed: int = 0,  # sampling seed (NumPy)
-) -> list[int]:  # the prompt followed by `max_new_tokens` new ids
-    "Extend `prompt` one token at a time, feeding back at most the last `config.seq_len` ids."
-    if len(prompt) == 0:
-        raise ValueError("generate needs a prompt of at least one token id (e.g. [tok.eos_id]).")
-    if temperature < 0:
-        raise ValueError(f"temperature must be >= 0, got {temperature}.")
-    ids, rng, step = [int(i) for i in prompt], np.random.default_rng(seed), _last_logits_fn(model)
-    for _ in range(max_new_tokens):
-        logits = step(tf.constant([ids[-model.config.seq_len :]], tf.int32))[0].numpy().astype(np.float64)  # (V,)
-        if temperature == 0:
-            ids.append(int(logits.argmax()))
-        else:
-            p = np.exp((logits - logits.max()) / temperature)
-            ids.append(int(rng.choice(len(p), p=p / p.sum())))
-    return ids

@@ -23,17 +23,12 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from .rnn import generate
+from .generation import generate
+from .lm import compile_lm
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'PRECISIONS', 'lm_loss', 'WarmupCosine', 'TrainConfig', 'make_optimizer', 'compile_for_training',
-           'auto_precision', 'dtype_policy', 'SampleCallback', 'ResumableBackup', 'fit_lm', 'ProgressBar',
-           'run_callbacks']
-
-# %% ../nbs/07a_training.ipynb #97caa35e
-def lm_loss() -> keras.losses.Loss:  # mean NLL per target token in nats, from logits (B, T, V) and ids (B, T)
-    "The language-model training loss: sparse categorical cross-entropy on logits, i.e. the mean NLL per token."
-    return keras.losses.SparseCategoricalCrossentropy(from_logits=True, name="nll")
+__all__ = ['OPTIMIZERS', 'PRECISIONS', 'WarmupCosine', 'TrainConfig', 'make_optimizer', 'compile_for_training', 'auto_precision',
+           'dtype_policy', 'SampleCallback', 'ResumableBackup', 'fit_lm', 'ProgressBar', 'run_callbacks']
 
 # %% ../nbs/07a_training.ipynb #75029ac0
 @keras.saving.register_keras_serializable(package="lmbook")
@@ -97,7 +92,7 @@ class TrainConfig:
     clipnorm: float | None = 1.0  # clip the global gradient norm to this (None: no clipping)
     eval_every: int = 250  # steps per Keras epoch: validation, log line and backup after each
     eval_batches: int | None = 20  # validation batches per evaluation (None: the whole validation set)
-    jit_compile: bool = True  # XLA-compile the train step (Keras's "auto" leaves XLA off on CPU)
+    jit_compile: bool | None = None  # XLA for the train step; None: `compile_lm`'s default (on where faster)
     precision: str = (
         "float32"  # Keras dtype policy for building the model (`with dtype_policy(cfg.precision)`), or "auto"
     )
@@ -156,11 +151,10 @@ def compile_for_training(
     model: keras.Model,  # a built language model: ids (B, T) -> logits (B, T, V)
     cfg: TrainConfig,  # the run's hyperparameters
 ) -> keras.Model:  # the same model, compiled
-    "Compile a language model with the run's optimizer, `lm_loss` and XLA (`cfg.jit_compile`)."
+    "Compile a language model with the run's optimizer through `compile_lm` (`lm_loss`, XLA where it is faster)."
     if not model.built:
         raise ValueError("Build the model first (e.g. `build_lm(...)`), so that its weights exist.")
-    model.compile(optimizer=make_optimizer(cfg, model), loss=lm_loss(), jit_compile=cfg.jit_compile)
-    return model
+    return compile_lm(model, make_optimizer(cfg, model), jit_compile=cfg.jit_compile)
 
 # %% ../nbs/07a_training.ipynb #6c4fe5ef
 def auto_precision() -> str:  # a Keras dtype policy name
@@ -197,7 +191,7 @@ class SampleCallback(keras.callbacks.Callback):
         tokenizer,  # anything with `encode` and `decode`
         prompts=("The ",),  # texts to continue
         max_new_tokens: int = 60,  # tokens to add to each prompt
-        temperature: float = 0.8,  # 0: greedy; > 0: sampling (chapter 06's `generate`)
+        temperature: float = 0.8,  # 0: greedy; > 0: sampling at this temperature (chapter 09's `generate`)
         every: int = 1,  # epochs between samples
         seed: int = 0,  # sampling seed
         print_fn=print,  # where the lines go (None: keep them silently)
@@ -215,7 +209,9 @@ class SampleCallback(keras.callbacks.Callback):
         if (epoch + 1) % self.every:
             return
         for p in self.prompts:
-            ids = generate(self.model, self.tokenizer.encode(p), self.max_new_tokens, self.temperature, self.seed)
+            strategy = "sample" if self.temperature > 0 else "greedy"
+            ids = generate(self.model, self.tokenizer.encode(p), self.max_new_tokens, strategy,
+                           temperature=self.temperature, seed=self.seed)
             text = self.tokenizer.decode(ids)
             self.samples.append((epoch + 1, p, text))
             if self.print_fn:
@@ -244,7 +240,12 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         "The epoch recorded by the latest complete snapshot."
         self._recover()
         f = self.state / "training_metadata.json"
-        return int(json.loads(f.read_text())["epoch"]) if f.is_file() else 0
+        if not f.is_file():
+            return 0
+        try:
+            return int(json.loads(f.read_text())["epoch"])
+        except (ValueError, KeyError, TypeError) as e:
+            raise ValueError(f"The backup file {f} is damaged ({e}); delete {self.backup_dir} to start again.") from e
 
     def _recover(self):
         "Finish an interrupted swap: if only the previous snapshot exists, make it the latest."
@@ -256,9 +257,14 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         root = Path(self.backup_dir)
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=".state-"))
-        self.model.save_weights(tmp / "latest.weights.h5")
-        np.save(tmp / "rng.npy", np.array([v.numpy() for v in _seed_states(self.model)], dtype=np.int64).reshape(-1, 2))
-        (tmp / "training_metadata.json").write_text(json.dumps({"epoch": self._current_epoch}))
+        try:
+            self.model.save_weights(tmp / "latest.weights.h5")
+            seeds = np.array([v.numpy() for v in _seed_states(self.model)], dtype=np.int64).reshape(-1, 2)
+            np.save(tmp / "rng.npy", seeds)
+            (tmp / "training_metadata.json").write_text(json.dumps({"epoch": self._current_epoch}))
+        except BaseException:  # e.g. a full disk: drop the half-written snapshot, keep the previous one
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         old = root / "state.old"
         shutil.rmtree(old, ignore_errors=True)
         if self.state.exists():
@@ -270,8 +276,14 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         self._recover()
         if not self.state.exists():
             return
-        super()._load_model()
-        rng, states = np.load(self.state / "rng.npy"), _seed_states(self.model)
+        try:
+            super()._load_model()
+            rng, states = np.load(self.state / "rng.npy"), _seed_states(self.model)
+        except Exception as e:
+            raise ValueError(
+                f"The backup in {self.state} is damaged ({type(e).__name__}: {str(e)[:200]}); "
+                f"delete {self.backup_dir} to start the run again."
+            ) from e
         if len(rng) != len(states):
             raise ValueError(
                 f"The backup in {self.backup_dir} was made by a different model "
@@ -288,6 +300,7 @@ def fit_lm(
     cfg: TrainConfig,  # steps, eval_every, eval_batches
     callbacks=(),  # more Keras callbacks
     backup_dir=None,  # folder for `ResumableBackup` (None: no backup, no resume)
+    keep_backup: bool = False,  # keep the last snapshot after training (delete it once the model is saved)
     verbose: int = 2,  # Keras verbosity: 2 is one line per epoch, 0 is silent
 ) -> keras.callbacks.History:  # the per-epoch losses of this call (a resumed call has only the remaining epochs)
     "Train for `cfg.steps` steps in epochs of `cfg.eval_every`, validating after each; resumable with `backup_dir`."
@@ -295,7 +308,7 @@ def fit_lm(
         raise ValueError("Compile the model first, e.g. with `compile_for_training(model, cfg)`.")
     callbacks, start = list(callbacks), 0
     if backup_dir is not None:
-        backup = ResumableBackup(backup_dir)
+        backup = ResumableBackup(backup_dir, delete_checkpoint=not keep_backup)
         callbacks, start = [backup] + callbacks, backup.resume_epoch()
     train = train_ds.repeat().skip(start * cfg.eval_every)  # a resumed run continues the same stream of batches
     if valid_ds is not None and cfg.eval_batches:

@@ -12,14 +12,13 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import keras
-import tensorflow as tf
 from keras import ops
 
-from .rnn import _as_config, _check_config, _last_logits_fn
+from .lm import KerasLM, check_config, last_logits
 
 # %% auto #0
 __all__ = ['TransformerConfig', 'TokenAndPositionEmbedding', 'CausalSelfAttention', 'MLP', 'TransformerBlock', 'TransformerLM',
@@ -41,7 +40,7 @@ class TransformerConfig:
     causal: bool = True  # each position attends only to itself and earlier ones; False only to show why it is needed
 
     def __post_init__(self):
-        _check_config(self, ("vocab_size", "seq_len", "embed_dim", "num_heads", "num_layers", "ff_dim"), ("dropout",))
+        check_config(self, ("vocab_size", "seq_len", "embed_dim", "num_heads", "num_layers", "ff_dim"), ("dropout",))
         if self.embed_dim % self.num_heads:
             raise ValueError(
                 f"embed_dim ({self.embed_dim}) must be a multiple of num_heads ({self.num_heads}): "
@@ -242,16 +241,18 @@ class TransformerBlock(keras.layers.Layer):
 
 # %% ../nbs/06c_transformer.ipynb #08410775
 @keras.saving.register_keras_serializable(package="lmbook")
-class TransformerLM(keras.Model):
+class TransformerLM(KerasLM):
     "Decoder-only Transformer language model (GPT-2 style). Ids (B, T) -> logits (B, T, V)."
+
+    config_class = TransformerConfig
 
     def __init__(
         self,
         config: TransformerConfig | dict,  # hyperparameters (a dict when loaded from a file)
-        **kwargs,
-    ):  # passed to `keras.Model` (name, dtype, ...)
-        super().__init__(**kwargs)
-        self.config = c = _as_config(config, TransformerConfig)
+        **kwargs,  # passed to `keras.Model` (name, dtype, ...)
+    ):
+        super().__init__(config, **kwargs)
+        c = self.config
         self.embed = TokenAndPositionEmbedding(c.vocab_size, c.seq_len, c.embed_dim, name="embed")
         self.drop = keras.layers.Dropout(c.dropout)
         self.blocks = [
@@ -279,9 +280,6 @@ class TransformerLM(keras.Model):
         if self.head is None:
             return ops.matmul(h, ops.transpose(self.embed.token_embeddings))  # (B, T, V): tied
         return self.head(h)  # (B, T, V)
-
-    def get_config(self):
-        return {**super().get_config(), "config": asdict(self.config)}
 
 # %% ../nbs/06c_transformer.ipynb #decae71e
 def count_params_formula(
@@ -311,8 +309,8 @@ def causal_nll(
     "Held-out cross-entropy as generation sees it: the logits for position t come from running the model on x[:, :t+1]."
     if np.shape(x) != np.shape(y) or np.ndim(x) != 2:
         raise ValueError(f"x and y must both be (N, T) arrays of the same shape, got {np.shape(x)} and {np.shape(y)}.")
-    last_logits, total = _last_logits_fn(model), 0.0
+    total = 0.0
     for t in range(x.shape[1]):
-        logits = last_logits(tf.constant(x[:, : t + 1], tf.int32))  # (N, V): the prediction after x[:, :t+1]
+        logits = last_logits(model, x[:, : t + 1])  # (N, V): the prediction after x[:, :t+1]
         total += float(ops.sum(keras.losses.sparse_categorical_crossentropy(y[:, t], logits, from_logits=True)))
     return total / np.size(y)

@@ -22,8 +22,7 @@ from .corpora import load_corpus
 # %% auto #0
 __all__ = ['FORMATS', 'METHODS', 'VectorFileError', 'detect_format', 'load_vectors', 'save_vectors', 'OutOfVocabularyError',
            'vector', 'nearest', 'eval_sets', 'evaluate_vectors', 'random_vectors', 'random_baseline',
-           'neighbour_purity', 'pca_2d', 'plot_words', 'embedding_matrix', 'embedding_layer', 'compare_methods',
-           'markdown_table']
+           'neighbour_purity', 'pca_2d', 'plot_words', 'embedding_matrix', 'embedding_layer', 'compare_methods']
 
 # %% ../nbs/05c_vectors.ipynb #9d59bc93
 FORMATS = ("word2vec", "glove", "word2vec-bin", "fasttext-bin")
@@ -405,14 +404,3 @@ def compare_methods(
             }
         )
     return rows, kvs
-
-
-def markdown_table(
-    rows: list[dict],  # one dict per row
-    columns: dict[str, tuple[str, str]],  # key -> (header, format spec, e.g. ".3f")
-) -> str:  # a Markdown table
-    "Format rows as a Markdown table."
-    head = "| " + " | ".join(h for h, _ in columns.values()) + " |\n|" + "---|" * len(columns) + "\n"
-    return head + "\n".join(
-        "| " + " | ".join(format(r[k], f) if k in r else "" for k, (_, f) in columns.items()) + " |" for r in rows
-    )

@@ -17,6 +17,7 @@ import numpy as np
 from fastcore.basics import patch
 
 from .text import char_tokenize, jieba_tokenize, word_tokenize
+from .utils import atomic_write
 
 # %% auto #0
 __all__ = ['PAD', 'UNK', 'BOS', 'EOS', 'SPECIALS', 'PAD_ID', 'UNK_ID', 'BOS_ID', 'EOS_ID', 'FORMAT', 'FORMAT_VERSION', 'Vocab',
@@ -245,17 +246,6 @@ class JiebaTokenizer(Tokenizer):
 FORMAT, FORMAT_VERSION = "lmbook-tokenizer", 1  # written into every saved tokenizer
 
 
-def _atomic_write_text(path: Path, text: str):
-    "Write `text` to a temporary file beside `path`, then rename it over `path` (atomic on one file system)."
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 @patch
 def save(
     self: Tokenizer,
@@ -273,7 +263,7 @@ def save(
         "specials": list(self.vocab.specials),
         "tokens": self.vocab.itos,
     }
-    _atomic_write_text(path, json.dumps(d, ensure_ascii=False))
+    atomic_write(path, json.dumps(d, ensure_ascii=False))  # Appendix A: all or nothing, ordinary permissions
     return path
 
 # %% ../nbs/04c_vocab.ipynb #31cc9bf0
