@@ -24,7 +24,7 @@ jobs running, 100 timed steps; two runs:
     2    on      5,416    141.8     10,151  2.802                 3.62 / 4.11
     2    off     7,117    107.9      6,547  2.807                 4.11 / 4.50
 """
-import argparse, os, tempfile
+import argparse, os
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -32,18 +32,19 @@ import numpy as np
 import keras
 
 from lmbook.batches import lm_dataset
-from lmbook.corpora import SPLITS, is_available, load_corpus, serve_directory
+from lmbook.corpora import SPLITS, is_available, load_corpus
+from lmbook.testing import shared_mirror
 from lmbook.rnn import build_lm
 from lmbook.transformer import TransformerConfig, TransformerLM, count_params_formula, flops_per_token
 from lm_throughput import load1, train_tokens_per_s
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"  # ../shared/data relative to the repository
+REPO = Path(__file__).resolve().parents[1]  # the repository; its ../shared/data holds the corpora when present
 
 
 def tiny_shakespeare():
     "The corpus, from the cache or through a loopback mirror of ../shared/data when it exists."
-    if is_available("tinyshakespeare") or not SHARED.exists(): return load_corpus("tinyshakespeare", progress=False)
-    with serve_directory(SHARED) as url: return load_corpus("tinyshakespeare", mirror=url, progress=False)
+    if is_available("tinyshakespeare"): return load_corpus("tinyshakespeare", progress=False)
+    with shared_mirror(REPO) as url: return load_corpus("tinyshakespeare", mirror=url, progress=False)
 
 
 def main():
