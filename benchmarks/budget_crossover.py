@@ -14,7 +14,12 @@ which it is below the bar is reported.
 
     python benchmarks/budget_crossover.py [--steps 14000] [--eval-every 1000] [--dropout 0.1]
 """
-import argparse, math, os, time, warnings
+
+import argparse
+import math
+import os
+import time
+import warnings
 import numpy as np
 
 p = argparse.ArgumentParser()
@@ -23,11 +28,16 @@ p.add_argument("--eval-every", type=int, default=1000)
 p.add_argument("--dropout", type=float, default=0.1)
 p.add_argument("--orders", default="5,6,7,8,9,10")
 a = p.parse_args()
-if a.eval_every <= 0 or a.steps <= 0 or a.steps % a.eval_every: p.error(f"--steps ({a.steps}) must be a positive multiple of --eval-every ({a.eval_every})")
-if not 0 <= a.dropout < 1: p.error(f"--dropout must be in [0, 1), not {a.dropout}")
-try: orders = [int(n) for n in a.orders.split(",")]
-except ValueError: p.error(f"--orders takes comma-separated integers such as 5,6,7, not {a.orders!r}")
-if min(orders) < 1: p.error(f"--orders must be at least 1, not {a.orders!r}")
+if a.eval_every <= 0 or a.steps <= 0 or a.steps % a.eval_every:
+    p.error(f"--steps ({a.steps}) must be a positive multiple of --eval-every ({a.eval_every})")
+if not 0 <= a.dropout < 1:
+    p.error(f"--dropout must be in [0, 1), not {a.dropout}")
+try:
+    orders = [int(n) for n in a.orders.split(",")]
+except ValueError:
+    p.error(f"--orders takes comma-separated integers such as 5,6,7, not {a.orders!r}")
+if min(orders) < 1:
+    p.error(f"--orders must be at least 1, not {a.orders!r}")
 
 import keras
 from lmbook.corpora import load_corpus
@@ -44,9 +54,11 @@ encode = lambda lines: np.concatenate([tok.encode(l, add_eos=True) for l in line
 train_ids, valid_ids = encode(wiki.lines("train")), encode(wiki.lines("valid"))
 T, B = 64, 32
 n_val = (len(valid_ids) - 1) // T
-valid_c = valid_ids[:n_val * T + 1]
+valid_c = valid_ids[: n_val * T + 1]
 x_val, y_val = lm_windows(valid_c, T)
-print(f"{len(train_ids):,} training characters; validation: {n_val:,} windows of {T} ({n_val * T:,} targets)", flush=True)
+print(
+    f"{len(train_ids):,} training characters; validation: {n_val:,} windows of {T} ({n_val * T:,} targets)", flush=True
+)
 
 parts = np.split(train_ids, np.flatnonzero(train_ids == tok.eos_id) + 1)
 lines = [tok.vocab.to_tokens(q[q != tok.eos_id]) for q in parts if len(q)]
@@ -54,31 +66,62 @@ kn_nll = {}
 for order in orders:
     t0 = time.time()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # characters: too few types seen once or twice for order 1's discounts
+        warnings.simplefilter(
+            "ignore", UserWarning
+        )  # characters: too few types seen once or twice for order 1's discounts
         kn = kneser_ney(lines, order, vocab=tok.vocab)
     kn_nll[order] = mean_nll(lambda x, training=False: kn(np.asarray(x)), x_val, y_val, batch_size=100)
-    print(f"KN {order}-gram on all training characters: validation NLL {kn_nll[order]:.4f} nats/char; {time.time() - t0:.1f} s", flush=True)
+    print(
+        f"KN {order}-gram on all training characters: validation NLL {kn_nll[order]:.4f} nats/char; "
+        f"{time.time() - t0:.1f} s",
+        flush=True,
+    )
 best_order = min(kn_nll, key=kn_nll.get)
 bar = kn_nll[best_order]
 print(f"the bar: KN {best_order}-gram, {bar:.4f} nats/char (perplexity {math.exp(bar):.3f})", flush=True)
 
-cfg = TrainConfig(steps=a.steps, batch_size=B, lr=2e-3, min_lr=2e-4, warmup_steps=100, eval_every=a.eval_every, eval_batches=None)
-model = compile_for_training(build_lm(TransformerLM, TransformerConfig(tok.vocab_size, seq_len=T, dropout=a.dropout), seed=0), cfg)
+cfg = TrainConfig(
+    steps=a.steps, batch_size=B, lr=2e-3, min_lr=2e-4, warmup_steps=100, eval_every=a.eval_every, eval_batches=None
+)
+model = compile_for_training(
+    build_lm(TransformerLM, TransformerConfig(tok.vocab_size, seq_len=T, dropout=a.dropout), seed=0), cfg
+)
+
 
 class Report(keras.callbacks.Callback):
-    def on_epoch_begin(self, epoch, logs=None): self.t = time.time()
+    def on_epoch_begin(self, epoch, logs=None):
+        self.t = time.time()
+
     def on_epoch_end(self, epoch, logs=None):
         tokens = (epoch + 1) * cfg.eval_every * B * T
-        print(f"step {(epoch + 1) * cfg.eval_every:6d}  tokens {tokens:>11,}  ({tokens / len(train_ids):4.1f} passes)  train {logs['loss']:.4f}  "
-              f"val {logs['val_loss']:.4f}{'  < KN' if logs['val_loss'] < bar else ''}  ({time.time() - self.t:.0f} s, load {os.getloadavg()[0]:.1f})", flush=True)
+        print(
+            f"step {(epoch + 1) * cfg.eval_every:6d}  tokens {tokens:>11,}  ({tokens / len(train_ids):4.1f} passes)  "
+            f"train {logs['loss']:.4f}  val {logs['val_loss']:.4f}{'  < KN' if logs['val_loss'] < bar else ''}  "
+            f"({time.time() - self.t:.0f} s, load {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
+
 
 load0, t0 = os.getloadavg()[0], time.time()
-h = fit_lm(model, lm_dataset(train_ids, seq_len=T, batch_size=B, seed=0),
-           lm_dataset(valid_c, seq_len=T, batch_size=100, shuffle=False), cfg, callbacks=[Report()], verbose=0)
+h = fit_lm(
+    model,
+    lm_dataset(train_ids, seq_len=T, batch_size=B, seed=0),
+    lm_dataset(valid_c, seq_len=T, batch_size=100, shuffle=False),
+    cfg,
+    callbacks=[Report()],
+    verbose=0,
+)
 wall = time.time() - t0
 val = h.history["val_loss"]
-print(f"{model.count_params():,} parameters, dropout {a.dropout}; {wall:.0f} s of training ({a.steps * B * T / wall:,.0f} tokens/s with validation); "
-      f"load average {load0:.2f} -> {os.getloadavg()[0]:.2f}")
+print(
+    f"{model.count_params():,} parameters, dropout {a.dropout}; {wall:.0f} s of training "
+    f"({a.steps * B * T / wall:,.0f} tokens/s with validation); "
+    f"load average {load0:.2f} -> {os.getloadavg()[0]:.2f}"
+)
 crossing = next(((e + 1) * cfg.eval_every * B * T for e, v in enumerate(val) if v < bar), None)
-print(f"best Transformer validation NLL {min(val):.4f} against KN {best_order}-gram {bar:.4f} (difference {min(val) - bar:+.4f})")
-print(f"crossing: {'none within ' + format(a.steps * B * T, ',') + ' tokens' if crossing is None else format(crossing, ',') + ' training tokens'}")
+print(
+    f"best Transformer validation NLL {min(val):.4f} against KN {best_order}-gram {bar:.4f} "
+    f"(difference {min(val) - bar:+.4f})"
+)
+crossing_text = f"none within {a.steps * B * T:,} tokens" if crossing is None else f"{crossing:,} training tokens"
+print(f"crossing: {crossing_text}")

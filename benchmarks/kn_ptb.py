@@ -1,15 +1,24 @@
 """Kneser-Ney 5-gram on the Penn Treebank: build time, test perplexity beside Mikolov et al. (2011)'s 141.2, memory.
 
 Usage (from the repository root):
-    python benchmarks/kn_ptb.py                      # PTB from ../shared/data over a loopback mirror if it exists, else downloaded
+    python benchmarks/kn_ptb.py                      # PTB: loopback mirror of ../shared/data, else downloaded
     python benchmarks/kn_ptb.py --mirror URL_OR_DIR  # any mirror `load_corpus` accepts
     python benchmarks/kn_ptb.py --order 3 --arpa     # another order; also time writing and reading the ARPA file
 
-Build time is wall-clock for `kneser_ney` alone (counting, discounts, interpolation), from token lists already in memory.
+Build time is wall-clock for `kneser_ney` alone (counting, discounts, interpolation), from token lists in memory.
 Peak memory is measured in a second, separate build under `tracemalloc` (NumPy reports its buffers to it), so tracing
 does not slow the timed build; the process's peak resident size (`ru_maxrss`) is printed too.
 """
-import argparse, contextlib, math, os, resource, sys, tempfile, time, tracemalloc
+
+import argparse
+import contextlib
+import math
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -18,14 +27,24 @@ from lmbook.corpora import load_corpus
 from lmbook.testing import serve_directory, shared_data
 from lmbook.ngram import NgramLM, kneser_ney
 
-MIKOLOV_KN5 = 141.2  # test perplexity of a KN 5-gram on PTB, Mikolov et al. (2011), "Empirical evaluation and combination of advanced language modeling techniques"
+# test perplexity of a KN 5-gram on PTB: Mikolov et al. (2011),
+# "Empirical evaluation and combination of advanced language modeling techniques"
+MIKOLOV_KN5 = 141.2
 REPO = Path(__file__).resolve().parents[1]  # the repository; its ../shared/data holds the corpora when present
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--mirror", default=None, help="mirror URL or folder for the PTB files (default: serve ../shared/data if present)")
-    ap.add_argument("--cache", default=None, help="corpus cache folder (default: a temporary folder when mirroring, else lmbook's cache)")
+    ap.add_argument(
+        "--mirror",
+        default=None,
+        help="mirror URL or folder for the PTB files (default: serve ../shared/data if present)",
+    )
+    ap.add_argument(
+        "--cache",
+        default=None,
+        help="corpus cache folder (default: a temporary folder when mirroring, else lmbook's cache)",
+    )
     ap.add_argument("--order", type=int, default=5, help="n-gram order (default 5)")
     ap.add_argument("--arpa", action="store_true", help="also time save_arpa / load_arpa and check the reloaded model")
     args = ap.parse_args()
@@ -41,26 +60,43 @@ def main():
         ptb = load_corpus("ptb", cache=Path(cache) if cache else None, mirror=mirror, progress=False)
         train, valid, test = ([line.split() for line in ptb.lines(s)] for s in ("train", "valid", "test"))
     n_train = sum(map(len, train)) + len(train)
-    print(f"train {len(train):,} sentences, {n_train:,} tokens with </s>; test {sum(map(len, test)) + len(test):,} tokens")
+    print(
+        f"train {len(train):,} sentences, {n_train:,} tokens with </s>; test {sum(map(len, test)) + len(test):,} tokens"
+    )
 
-    t0 = time.perf_counter(); lm = kneser_ney(train, order=args.order); build = time.perf_counter() - t0
-    t0 = time.perf_counter(); total, n = lm.score_sentences(test); score = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    lm = kneser_ney(train, order=args.order)
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    total, n = lm.score_sentences(test)
+    score = time.perf_counter() - t0
     ppl_test, ppl_valid = math.exp(-total / n), lm.perplexity(valid)
     print(f"model: {lm}")
     print(f"discounts (D1, D2, D3+) per order:\n{np.array2string(lm.discounts, precision=3)}")
     print(f"build time       {build:6.2f} s   ({n_train / build / 1e3:,.0f}k training tokens/s)")
     print(f"score time       {score:6.2f} s   ({n / score / 1e3:,.0f}k test tokens/s)")
-    print(f"test perplexity  {ppl_test:8.2f}   (Mikolov et al. 2011 KN5: {MIKOLOV_KN5}; ratio {ppl_test / MIKOLOV_KN5:.4f})" if args.order == 5
-          else f"test perplexity  {ppl_test:8.2f}   (order {args.order}; the 141.2 reference is for order 5)")
+    print(
+        f"test perplexity  {ppl_test:8.2f}   "
+        f"(Mikolov et al. 2011 KN5: {MIKOLOV_KN5}; ratio {ppl_test / MIKOLOV_KN5:.4f})"
+        if args.order == 5
+        else f"test perplexity  {ppl_test:8.2f}   (order {args.order}; the 141.2 reference is for order 5)"
+    )
     print(f"valid perplexity {ppl_valid:8.2f}")
 
     if args.arpa:
         with tempfile.TemporaryDirectory() as d:
-            t0 = time.perf_counter(); path = lm.save_arpa(Path(d) / "ptb.arpa"); save = time.perf_counter() - t0
-            t0 = time.perf_counter(); back = NgramLM.load_arpa(path); load = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            path = lm.save_arpa(Path(d) / "ptb.arpa")
+            save = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            back = NgramLM.load_arpa(path)
+            load = time.perf_counter() - t0
             same = all(np.array_equal(a, b) for a, b in zip(lm.logp + lm.logbow, back.logp + back.logbow))
-            print(f"ARPA: {path.stat().st_size / 2**20:.0f} MiB, save {save:.1f} s, load {load:.1f} s, identical tables: {same}, "
-                  f"reloaded test perplexity {back.perplexity(test):.2f}")
+            print(
+                f"ARPA: {path.stat().st_size / 2**20:.0f} MiB, save {save:.1f} s, load {load:.1f} s, "
+                f"identical tables: {same}, "
+                f"reloaded test perplexity {back.perplexity(test):.2f}"
+            )
         del back
 
     del lm
@@ -70,9 +106,13 @@ def main():
     tracemalloc.stop()
     model_bytes = sum(a.nbytes for a in lm.keys + lm.logp + lm.logbow)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    print(f"memory: peak traced during build {peak / 2**20:.0f} MiB; model tables {model_bytes / 2**20:.0f} MiB; "
-          f"process peak RSS {rss / 2**20:.0f} MiB")
-    print(f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
+    print(
+        f"memory: peak traced during build {peak / 2**20:.0f} MiB; model tables {model_bytes / 2**20:.0f} MiB; "
+        f"process peak RSS {rss / 2**20:.0f} MiB"
+    )
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)"
+    )
 
 
 if __name__ == "__main__":

@@ -7,12 +7,18 @@ does not depend on them. Greedy decoding; both paths produce the same ids (check
 
 Run: .venv/bin/python benchmarks/kv_cache.py [--new-tokens 256] [--repeats 2]
 """
-import argparse, os, subprocess, time
+
+import argparse
+import os
+import subprocess
+import time
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 from lmbook.rnn import build_lm
 from lmbook.transformer import TransformerConfig, TransformerLM
 from lmbook.generation import generate
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -24,12 +30,15 @@ def main():
     assert a.prompt_len + a.new_tokens <= cfg.seq_len
     model = build_lm(TransformerLM, cfg, seed=0)
     prompt = list(np.random.default_rng(0).integers(4, cfg.vocab_size, a.prompt_len))
-    generate(model, prompt, 4, use_cache=True); generate(model, prompt, 4, use_cache=False)  # warm up (trace the tf.function)
+    generate(model, prompt, 4, use_cache=True)
+    generate(model, prompt, 4, use_cache=False)  # warm up (trace the tf.function)
     res = {}
     for use_cache in (False, True):
         best = float("inf")
         for _ in range(a.repeats):
-            t = time.perf_counter(); out = generate(model, prompt, a.new_tokens, use_cache=use_cache); best = min(best, time.perf_counter() - t)
+            t = time.perf_counter()
+            out = generate(model, prompt, a.new_tokens, use_cache=use_cache)
+            best = min(best, time.perf_counter() - t)
         res[use_cache] = (a.new_tokens / best, out)
     assert res[True][1] == res[False][1], "cached and uncached greedy outputs differ"
     print(f"config: {cfg}")
@@ -39,4 +48,6 @@ def main():
     print(f"speed-up:      {res[True][0] / res[False][0]:8.1f}x   (identical outputs: True)")
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
 
-if __name__ == "__main__": main()
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,7 @@
 """Training throughput (tokens/s) of each chapter-06 neural language model, with XLA (`jit_compile`) on and off.
 
-Usage: python benchmarks/lm_throughput.py [--steps 30] [--warmup 5] [--batch_size 32] [--models simple,lstm,gru,transformer]
+Usage: python benchmarks/lm_throughput.py [--steps 30] [--warmup 5] [--batch_size 32]
+                                          [--models simple,lstm,gru,transformer]
 
 One fixed configuration per model, the book's defaults (`RNNConfig`, `TransformerConfig`):
 RNNs with E=128, H=256, two layers; the Transformer at nanoGPT's CPU size (4 layers, 4 heads,
@@ -33,7 +34,10 @@ even, and ahead for the Transformer (1.1-1.2x): TensorFlow's default CPU kernels
 more threads, which wins on a machine with idle cores. This is why `compile_lm` defaults to
 Keras's `"auto"` (XLA on GPU only).
 """
-import argparse, os, time
+
+import argparse
+import os
+import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
@@ -54,14 +58,19 @@ def load1() -> float:
 
 class _Clock(keras.callbacks.Callback):
     "Wall and process-CPU time from the end of batch `warmup - 1` to the end of the last batch."
-    def __init__(self, warmup): super().__init__(); self.warmup = warmup
+
+    def __init__(self, warmup):
+        super().__init__()
+        self.warmup = warmup
+
     def on_train_batch_end(self, batch, logs=None):
-        if batch == self.warmup - 1: self.t0, self.c0 = time.perf_counter(), time.process_time()
+        if batch == self.warmup - 1:
+            self.t0, self.c0 = time.perf_counter(), time.process_time()
         self.t1, self.c1 = time.perf_counter(), time.process_time()
 
 
 def train_tokens_per_s(model, ds, steps, warmup, jit_compile, lr=1e-3):
-    "Compile `model` with `compile_lm`, run warmup + steps training steps on `ds`; return (tokens/s, tokens per CPU-second, final loss)."
+    "Compile `model` with `compile_lm`, run warmup + steps steps on `ds`; return (tokens/s, tokens/CPU-s, final loss)."
     compile_lm(model, lr=lr, jit_compile=jit_compile)
     clock = _Clock(warmup)
     hist = model.fit(ds, steps_per_epoch=warmup + steps, epochs=1, verbose=0, shuffle=False, callbacks=[clock]).history
@@ -88,9 +97,15 @@ def main():
     tok = CharTokenizer.fit(corpus.lines("train"))
     ids = np.concatenate([tok.encode(line, add_eos=True) for line in corpus.lines("train")]).astype(np.int32)
     ds = lm_dataset(ids, seq_len=a.seq_len, batch_size=a.batch_size, seed=0).repeat()
-    print(f"lee-news characters (V={tok.vocab_size}), B={a.batch_size}, T={a.seq_len}, {a.steps} timed steps after {a.warmup} warm-up steps; "
-          f"{os.cpu_count()} CPUs\n")
-    print(f"{'model':<12} {'params':>9} {'MFLOP/tok':>9} {'jit':>5} {'tokens/s':>10} {'GFLOP/s':>8} {'tok/CPU-s':>10} {'loss':>6} {'load before/after':>18}")
+    print(
+        f"lee-news characters (V={tok.vocab_size}), B={a.batch_size}, T={a.seq_len}, "
+        f"{a.steps} timed steps after {a.warmup} warm-up steps; "
+        f"{os.cpu_count()} CPUs\n"
+    )
+    print(
+        f"{'model':<12} {'params':>9} {'MFLOP/tok':>9} {'jit':>5} {'tokens/s':>10} {'GFLOP/s':>8} "
+        f"{'tok/CPU-s':>10} {'loss':>6} {'load before/after':>18}"
+    )
     results = {}
     for name, cls, cfg, mod in models(tok.vocab_size, a.models.split(",")):
         cfg = type(cfg)(**{**cfg.__dict__, "seq_len": a.seq_len})
@@ -101,8 +116,12 @@ def main():
             tps, tpc, loss = train_tokens_per_s(model, ds, a.steps, a.warmup, jit)
             after = load1()
             results[name, jit] = tps
-            print(f"{name:<12} {model.count_params():>9,} {train_flops / 3e6:>9.2f} {str(jit):>5} {tps:>10,.0f} {tps * train_flops / 1e9:>8.2f} {tpc:>10,.0f} "
-                  f"{loss:>6.3f} {before:>8.2f} / {after:<8.2f}", flush=True)
+            print(
+                f"{name:<12} {model.count_params():>9,} {train_flops / 3e6:>9.2f} {str(jit):>5} {tps:>10,.0f} "
+                f"{tps * train_flops / 1e9:>8.2f} {tpc:>10,.0f} "
+                f"{loss:>6.3f} {before:>8.2f} / {after:<8.2f}",
+                flush=True,
+            )
             keras.backend.clear_session()
     print("\njit_compile=True speed-up (tokens/s with XLA / without):")
     for name in dict.fromkeys(n for n, _ in results):

@@ -5,11 +5,24 @@ its wall time, the training time inside it, the validation perplexity and the Kn
 
     python benchmarks/lmbook_train_default.py [extra lmbook-train options]
 """
-import json, os, subprocess, sys, tempfile, time
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 out = Path(tempfile.mkdtemp()) / "default-run"
-cmd = [sys.executable, "-c", "import sys; from lmbook.cli import train_cli; sys.exit(train_cli(sys.argv[1:]))", "--out", str(out), *sys.argv[1:]]
+cmd = [
+    sys.executable,
+    "-c",
+    "import sys; from lmbook.cli import train_cli; sys.exit(train_cli(sys.argv[1:]))",
+    "--out",
+    str(out),
+    *sys.argv[1:],
+]
 load0 = os.getloadavg()[0]
 t0 = time.time()
 subprocess.run(cmd, check=True)
@@ -17,8 +30,16 @@ wall = time.time() - t0
 m = json.loads((out / "metrics.json").read_text())
 print(f"cpus {os.cpu_count()}, load average at start {load0:.2f}, at end {os.getloadavg()[0]:.2f}")
 print(f"lmbook-train (defaults): wall time {wall:.0f} s (training and scoring {m['train_seconds']:.0f} s)")
-print(f"  {m['params']:,} parameters, {m['steps']} steps, {m['tokens_seen']:,} training tokens, vocabulary {m['vocab_size']}")
-print(f"  validation perplexity {m['valid_perplexity']:.3f} per char (NLL {m['valid_nll']:.4f}) on {m['valid_tokens']:,} tokens")
-print(f"  KN {m['kn_order']}-gram baseline: perplexity {m['kn_perplexity']:.3f} (NLL {m['kn_nll']:.4f});"
-      f" ratio model / baseline {m['valid_perplexity'] / m['kn_perplexity']:.3f}")
+print(
+    f"  {m['params']:,} parameters, {m['steps']} steps, {m['tokens_seen']:,} training tokens, "
+    f"vocabulary {m['vocab_size']}"
+)
+print(
+    f"  validation perplexity {m['valid_perplexity']:.3f} per char (NLL {m['valid_nll']:.4f}) "
+    f"on {m['valid_tokens']:,} tokens"
+)
+print(
+    f"  KN {m['kn_order']}-gram baseline: perplexity {m['kn_perplexity']:.3f} (NLL {m['kn_nll']:.4f});"
+    f" ratio model / baseline {m['valid_perplexity'] / m['kn_perplexity']:.3f}"
+)
 print((out / "samples.txt").read_text()[:400])

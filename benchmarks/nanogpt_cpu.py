@@ -24,7 +24,9 @@ jobs running, 100 timed steps; two runs:
     2    on      5,416    141.8     10,151  2.802                 3.62 / 4.11
     2    off     7,117    107.9      6,547  2.807                 4.11 / 4.50
 """
-import argparse, os
+
+import argparse
+import os
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -43,8 +45,10 @@ REPO = Path(__file__).resolve().parents[1]  # the repository; its ../shared/data
 
 def tiny_shakespeare():
     "The corpus, from the cache or through a loopback mirror of ../shared/data when it exists."
-    if is_available("tinyshakespeare"): return load_corpus("tinyshakespeare", progress=False)
-    with shared_mirror(REPO) as url: return load_corpus("tinyshakespeare", mirror=url, progress=False)
+    if is_available("tinyshakespeare"):
+        return load_corpus("tinyshakespeare", progress=False)
+    with shared_mirror(REPO) as url:  # None where ../shared/data is absent: the usual URL
+        return load_corpus("tinyshakespeare", mirror=url, progress=False)
 
 
 def main():
@@ -61,18 +65,27 @@ def main():
     n = count_params_formula(cfg)
     assert len(chars) == 65 and n == 809_856, (len(chars), n)
     ds = lm_dataset(train, seq_len=64, batch_size=12, seed=1337).repeat()
-    print(f"Tiny Shakespeare: {len(text):,} characters, vocab {len(chars)}; model {n:,} parameters "
-          f"({(n - 64 * 128) / 1e6:.2f}M without positions, as nanoGPT prints); B=12, T=64, lr 1e-3; "
-          f"{a.steps} timed steps after {a.warmup}; {os.cpu_count()} CPUs\n")
-    print(f"{'jit':>5} {'tokens/s':>10} {'ms/iter':>8} {'GFLOP/s':>8} {'tok/CPU-s':>10} {'loss':>6} {'load before/after':>18}")
+    print(
+        f"Tiny Shakespeare: {len(text):,} characters, vocab {len(chars)}; model {n:,} parameters "
+        f"({(n - 64 * 128) / 1e6:.2f}M without positions, as nanoGPT prints); B=12, T=64, lr 1e-3; "
+        f"{a.steps} timed steps after {a.warmup}; {os.cpu_count()} CPUs\n"
+    )
+    print(
+        f"{'jit':>5} {'tokens/s':>10} {'ms/iter':>8} {'GFLOP/s':>8} {'tok/CPU-s':>10} {'loss':>6} "
+        f"{'load before/after':>18}"
+    )
     for jit in (True, False):
         model = build_lm(TransformerLM, cfg, seed=1337)
         assert model.count_params() == n
         before = load1()
         tps, tpc, loss = train_tokens_per_s(model, ds, a.steps, a.warmup, jit, lr=1e-3)
         after = load1()
-        print(f"{str(jit):>5} {tps:>10,.0f} {12 * 64 / tps * 1e3:>8.1f} {tps * flops_per_token(cfg, training=True) / 1e9:>8.2f} "
-              f"{tpc:>10,.0f} {loss:>6.3f} {before:>8.2f} / {after:<8.2f}", flush=True)
+        print(
+            f"{str(jit):>5} {tps:>10,.0f} {12 * 64 / tps * 1e3:>8.1f} "
+            f"{tps * flops_per_token(cfg, training=True) / 1e9:>8.2f} "
+            f"{tpc:>10,.0f} {loss:>6.3f} {before:>8.2f} / {after:<8.2f}",
+            flush=True,
+        )
         keras.backend.clear_session()
 
 

@@ -1,7 +1,8 @@
 """Benchmark: Tiny Shakespeare, character level, nanoGPT's CPU configuration, 2000 steps.
 
 nanoGPT's README trains `config/train_shakespeare_char.py` on a CPU with
-`--block_size=64 --batch_size=12 --n_layer=4 --n_head=4 --n_embd=128 --max_iters=2000 --lr_decay_iters=2000 --dropout=0.0`
+`--block_size=64 --batch_size=12 --n_layer=4 --n_head=4 --n_embd=128 --max_iters=2000 --lr_decay_iters=2000`
+`--dropout=0.0`
 and reports a validation loss of about 1.88. This script repeats that run with lmbook's toolkit (the defaults of
 `TransformerConfig` and `TrainConfig` are that configuration) and prints the validation loss on nanoGPT's validation
 text (the last 10% of the file), the wall time and the machine's load.
@@ -11,7 +12,12 @@ repository's ../shared/data when it exists (served over loopback HTTP, as a mirr
 
     python benchmarks/tinyshakespeare_nanogpt.py [--steps 2000] [--mirror URL_OR_DIR] [--cache DIR]
 """
-import argparse, contextlib, os, tempfile, time
+
+import argparse
+import contextlib
+import os
+import tempfile
+import time
 from pathlib import Path
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -40,16 +46,27 @@ tok = CharTokenizer.fit([train_text])
 train_ids, valid_ids = np.array(tok.encode(train_text), np.int32), np.array(tok.encode(valid_text), np.int32)
 cfg = TrainConfig(steps=a.steps, eval_every=250 if a.steps % 250 == 0 else a.steps)  # nanoGPT's CPU recipe
 model = compile_for_training(build_lm(TransformerLM, TransformerConfig(tok.vocab_size), seed=0), cfg)
-print(f"{model.count_params():,} parameters, vocabulary {tok.vocab_size} (65 characters + 4 specials), "
-      f"{len(train_ids):,} training and {len(valid_ids):,} validation characters")
+print(
+    f"{model.count_params():,} parameters, vocabulary {tok.vocab_size} (65 characters + 4 specials), "
+    f"{len(train_ids):,} training and {len(valid_ids):,} validation characters"
+)
 load0, t0 = os.getloadavg()[0], time.time()
-fit_lm(model, lm_dataset(train_ids, seq_len=64, stride=1, batch_size=12, seed=0),
-       lm_dataset(valid_ids, seq_len=64, batch_size=64, shuffle=False), cfg, verbose=2)
+fit_lm(
+    model,
+    lm_dataset(train_ids, seq_len=64, stride=1, batch_size=12, seed=0),
+    lm_dataset(valid_ids, seq_len=64, batch_size=64, shuffle=False),
+    cfg,
+    verbose=2,
+)
 train_s = time.time() - t0
 x, y = lm_windows(valid_ids, 64)
 loss = mean_nll(model, x, y, batch_size=256)
-print(f"Tiny Shakespeare, {a.steps} steps: validation loss {loss:.4f} nats/char on all {y.size:,} validation characters "
-      f"(nanoGPT's published figure: 1.88)")
-print(f"wall time {train_s:.0f} s for training ({train_s / a.steps * 1000:.0f} ms/step), on {os.cpu_count()} CPUs; "
-      f"load average {load0:.2f} at start, {os.getloadavg()[0]:.2f} at end")
+print(
+    f"Tiny Shakespeare, {a.steps} steps: validation loss {loss:.4f} nats/char on all {y.size:,} validation characters "
+    f"(nanoGPT's published figure: 1.88)"
+)
+print(
+    f"wall time {train_s:.0f} s for training ({train_s / a.steps * 1000:.0f} ms/step), on {os.cpu_count()} CPUs; "
+    f"load average {load0:.2f} at start, {os.getloadavg()[0]:.2f} at end"
+)
 print(tok.decode(generate(model, tok.encode("ROMEO:"), 300, temperature=0.8)))

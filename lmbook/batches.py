@@ -1,4 +1,4 @@
-"""A `tf.data` pipeline that turns a token stream into `(x, y)` windows for next-token prediction, where `y` is `x` shifted by one: chosen stride, seeded shuffle, batches, prefetch. It works from ids in memory or streams lines from a file or generator, so a corpus larger than memory trains the same way.
+"""A `tf.data` pipeline that turns a token stream, in memory or streamed from disk, into `(x, y)` next-token windows.
 
 Docs: https://lmbook.github.io/lmbook/batches.html.md"""
 
@@ -64,7 +64,8 @@ def line_source(
         return lambda: lines
     raise ValueError(
         f"Cannot read lines from a {type(lines).__name__}: pass a path, a list of lines, or a function "
-        "that returns a fresh iterator on each call (e.g. `lambda: corpus.lines('train')`), since every epoch reads the corpus again."
+        "that returns a fresh iterator on each call (e.g. `lambda: corpus.lines('train')`), "
+        "since every epoch reads the corpus again."
     )
 
 
@@ -132,7 +133,8 @@ def _as_ids(source) -> np.ndarray:
     ids = np.asarray(source)
     if ids.ndim != 1 or (ids.size and not np.issubdtype(ids.dtype, np.integer)):
         raise ValueError(
-            f"Without a tokenizer, source must be a 1-D sequence of integer ids (got shape {ids.shape}, dtype {ids.dtype}); "
+            "Without a tokenizer, source must be a 1-D sequence of integer ids "
+            f"(got shape {ids.shape}, dtype {ids.dtype}); "
             "pass tokenizer=... to encode text."
         )
     return ids.astype(np.int32)
@@ -180,7 +182,7 @@ def _stream_dataset(
 
 # %% ../nbs/04e_batches.ipynb #6367c5f7
 def lm_dataset(
-    source,  # token ids (when `tokenizer` is None), or lines: a text file path, a list of lines, or a function returning lines
+    source,  # token ids (if `tokenizer` is None), or lines: a text file, a list of lines or a function returning lines
     tokenizer=None,  # anything with `encode(str) -> list[int]`; None when `source` is already ids
     seq_len: int = 64,  # T, tokens per input
     stride: int | None = None,  # distance between window starts (default `seq_len`: inputs do not overlap)
@@ -192,7 +194,7 @@ def lm_dataset(
     shuffle_buffer: int = 10_000,  # windows held for shuffling when streaming
     eos_id: int | None = None,  # id appended after each line (e.g. `tokenizer.eos_id`)
 ) -> tf.data.Dataset:  # batches (x, y), each int32 (B, T); y is x shifted by one token
-    "A `tf.data` pipeline of next-token windows: (x, y) batches from ids in memory or from lines streamed and encoded lazily."
+    "A `tf.data` pipeline of next-token windows: (x, y) batches from ids in memory or from lines encoded lazily."
     stride = stride or seq_len
     _check_sizes(seq_len=seq_len, stride=stride, batch_size=batch_size, shuffle_buffer=shuffle_buffer)
     if streaming:

@@ -1,4 +1,4 @@
-"""Byte-pair encoding written to be read (GPT-2's pre-split, merges learned by counting pairs, tested by round trip and against Hugging Face `tokenizers` merge by merge), then the production path: `tokenizers` BPE, WordPiece and Unigram behind the book's tokenizer contract, compared on compression and unknown tokens for English and Chinese, and saved as `tokenizer.json`.
+"""Byte-level BPE written from scratch and checked against Hugging Face `tokenizers`, then `tokenizers` in production.
 
 Docs: https://lmbook.github.io/lmbook/subwords.html.md"""
 
@@ -7,7 +7,12 @@ Docs: https://lmbook.github.io/lmbook/subwords.html.md"""
 # %% ../nbs/04d_subwords.ipynb #d7637a51
 from __future__ import annotations
 
-import json, math, os, re, sys, unicodedata
+import json
+import math
+import os
+import re
+import sys
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +20,7 @@ from typing import Iterable, Sequence
 
 from fastcore.basics import patch
 
-from .vocab import BOS, EOS, PAD, SPECIALS, UNK, _atomic_write_text
+from .vocab import BOS, EOS, SPECIALS, UNK, _atomic_write_text
 
 # %% auto #0
 __all__ = ['GPT2_PATTERN', 'BPE_FORMAT', 'BPE_FORMAT_VERSION', 'KINDS', 'gpt2_split', 'bytes_to_unicode', 'bytes_to_unicode_str',
@@ -51,7 +56,7 @@ def _gpt2_regex() -> re.Pattern:
 def gpt2_split(
     text: str,  # any text
 ) -> list[str]:  # its pieces, in order; joined they give `text` back
-    "Cut `text` into the pieces GPT-2 learns merges within (words with their leading space, numbers, punctuation, whitespace)."
+    "Cut `text` into the pieces GPT-2 merges within (words with their leading space, numbers, punctuation, whitespace)."
     return _gpt2_regex().findall(text)
 
 # %% ../nbs/04d_subwords.ipynb #a5e5aa8c
@@ -113,7 +118,8 @@ class BPETokenizer:
         for new_id, (left, right) in enumerate(self.merges, start=256):
             if not (0 <= left < new_id and 0 <= right < new_id):
                 raise ValueError(
-                    f"Merge {new_id - 256} joins ids ({left}, {right}); a merge may only join ids made before it (< {new_id})."
+                    f"Merge {new_id - 256} joins ids ({left}, {right}); "
+                    f"a merge may only join ids made before it (< {new_id})."
                 )
             self.merge_ids[(left, right)] = new_id
             self.vocab[new_id] = self.vocab[left] + self.vocab[right]
@@ -242,11 +248,13 @@ def _load_bpe(
         raise ValueError(f"{path} is not JSON ({e}); pass a file written by `BPETokenizer.save`.") from None
     if not isinstance(d, dict) or d.get("format") != BPE_FORMAT:
         raise ValueError(
-            f'{path} is not a saved BPETokenizer (no "format": "{BPE_FORMAT}"); pass a file written by `BPETokenizer.save`.'
+            f'{path} is not a saved BPETokenizer (no "format": "{BPE_FORMAT}"); '
+            "pass a file written by `BPETokenizer.save`."
         )
     if not isinstance(d.get("version"), int) or d["version"] > BPE_FORMAT_VERSION:
         raise ValueError(
-            f"{path} has format version {d.get('version')!r}; this lmbook reads up to {BPE_FORMAT_VERSION}. Upgrade lmbook."
+            f"{path} has format version {d.get('version')!r}; "
+            f"this lmbook reads up to {BPE_FORMAT_VERSION}. Upgrade lmbook."
         )
     if d.get("pattern") != GPT2_PATTERN:
         raise ValueError(
@@ -333,7 +341,8 @@ def _train_subword(
     least = len(specials) + (256 if kind == "bpe" else 1)
     if vocab_size < least:
         raise ValueError(
-            f"vocab_size={vocab_size} is too small for {kind}: it needs at least {least} (specials{' + 256 bytes' if kind == 'bpe' else ''})."
+            f"vocab_size={vocab_size} is too small for {kind}: "
+            f"it needs at least {least} (specials{' + 256 bytes' if kind == 'bpe' else ''})."
         )
     tok, trainer = _pipeline(kind, vocab_size, specials, min_frequency)
     tok.train_from_iterator(lines, trainer)

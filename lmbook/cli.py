@@ -1,4 +1,4 @@
-"""`lmbook-train` trains a language model on a named corpus or a text file of your own and writes a versioned run directory (model, tokenizer, config, metrics, loss curve, samples) atomically, reporting its validation perplexity beside a Kneser-Ney baseline on the same split; `lmbook-generate` and `lmbook-eval` read such a directory. Interrupted runs resume.
+"""`lmbook-train`, `lmbook-generate` and `lmbook-eval`: train a language model into a run directory, then use it.
 
 Docs: https://lmbook.github.io/lmbook/cli.html.md"""
 
@@ -11,8 +11,15 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import argparse, json, math, shutil, signal, sys, time, warnings
-from dataclasses import asdict, dataclass, replace
+import argparse
+import json
+import math
+import shutil
+import signal
+import sys
+import time
+import warnings
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -104,7 +111,7 @@ def model_config(
 def read_text(
     path,  # a text file
 ) -> str:  # its contents
-    "`lmbook.text.read_text` (UTF-8; refuses a missing, empty, binary or non-UTF-8 file), with a hint about corpus names."
+    "`lmbook.text.read_text` (UTF-8; refuses a missing, empty, binary or non-UTF-8 file), with a hint on corpus names."
     try:
         return text_lib.read_text(path)
     except FileNotFoundError as e:
@@ -161,11 +168,13 @@ def read_run_config(
         cfg = None
     if not isinstance(cfg, dict) or cfg.get("format") != RUN_FORMAT:
         raise ValueError(
-            f'{d} is not an lmbook run directory (no config.json with "format": "{RUN_FORMAT}"); pass a folder written by lmbook-train.'
+            f'{d} is not an lmbook run directory (no config.json with "format": "{RUN_FORMAT}"); '
+            "pass a folder written by lmbook-train."
         )
     if not isinstance(cfg.get("version"), int) or cfg["version"] > RUN_VERSION:
         raise ValueError(
-            f"{d} was written in run format version {cfg.get('version')!r}; this lmbook reads up to {RUN_VERSION}. Upgrade lmbook."
+            f"{d} was written in run format version {cfg.get('version')!r}; "
+            f"this lmbook reads up to {RUN_VERSION}. Upgrade lmbook."
         )
     for f in ("model.keras", "tokenizer.json"):
         if not (d / f).is_file():
@@ -197,7 +206,8 @@ def _check_lengths(cfg: RunConfig, train_ids: np.ndarray, valid_ids: np.ndarray)
     if len(train_ids) < need:
         raise ValueError(
             f"The corpus is too short: its training part has {len(train_ids)} tokens, fewer than one batch "
-            f"({cfg.batch_size} windows of {cfg.seq_len} + 1 tokens = {need}). Use a longer text, or a smaller --seq-len or --batch-size."
+            f"({cfg.batch_size} windows of {cfg.seq_len} + 1 tokens = {need}). "
+            "Use a longer text, or a smaller --seq-len or --batch-size."
         )
     if len(valid_ids) < cfg.seq_len + 1:
         raise ValueError(
@@ -217,7 +227,7 @@ def _kn_baseline(cfg: RunConfig, tok: Tokenizer, train_lines, x, y) -> float:
 
 # %% ../nbs/07c_cli.ipynb #54de3921
 def _start(cfg: RunConfig, out: Path, resume: bool, overwrite: bool, log) -> tuple:
-    "Check the target, read and encode the text, prepare the partial folder; return (work, tok, train lines, train ids, valid ids)."
+    "Check the target, read and encode the text, prepare the partial folder; (work, tok, train lines/ids, valid ids)."
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} already exists; pass --overwrite to replace it, or choose another --out.")
     work = _partial(out)
@@ -231,7 +241,8 @@ def _start(cfg: RunConfig, out: Path, resume: bool, overwrite: bool, log) -> tup
         if stored != asdict(cfg):
             diff = {k: (v, asdict(cfg)[k]) for k, v in stored.items() if asdict(cfg).get(k) != v}
             raise ValueError(
-                f"The interrupted run at {work} used other options {diff} (stored, given); resume with the same options."
+                f"The interrupted run at {work} used other options {diff} (stored, given); "
+                "resume with the same options."
             )
         tok = Tokenizer.load(work / "tokenizer.json")
         log(f"resuming the run in {work}")
@@ -373,7 +384,8 @@ def train_run(
         os.replace(work, out)
     log(
         f"{out}: validation perplexity {metrics['valid_perplexity']:.3f} per token ({cfg.model}), "
-        f"{metrics['kn_perplexity']:.3f} for the KN {cfg.kn_order}-gram baseline on the same {metrics['valid_tokens']:,} tokens"
+        f"{metrics['kn_perplexity']:.3f} for the KN {cfg.kn_order}-gram baseline "
+        f"on the same {metrics['valid_tokens']:,} tokens"
     )
     return metrics
 
@@ -398,7 +410,8 @@ def evaluate_run(
     ids = _encode(tok, lines)
     if len(ids) < T + 1:
         raise ValueError(
-            f"The text has {len(ids)} tokens, fewer than one window of {T} + 1 (the model's context); give a longer text."
+            f"The text has {len(ids)} tokens, fewer than one window of {T} + 1 (the model's context); "
+            "give a longer text."
         )
     x, y = lm_windows(ids, T)
     x, y = (x[:max_windows], y[:max_windows]) if max_windows else (x, y)
@@ -409,7 +422,9 @@ def evaluate_run(
 def _train_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="lmbook-train",
-        description="Train a language model and write a run directory (model, tokenizer, config, metrics, loss curve, samples).",
+        description=(
+            "Train a language model and write a run directory (model, tokenizer, config, metrics, loss curve, samples)."
+        ),
     )
     d = RunConfig()
     p.add_argument(
@@ -485,7 +500,7 @@ def train_cli(
 def generate_cli(
     argv: list[str] | None = None,  # arguments (default: the command line)
 ) -> int:  # exit code
-    "`lmbook-generate RUN --prompt TEXT`: continue a prompt with a trained run's model, with any decoding strategy of chapter 09."
+    "`lmbook-generate RUN --prompt TEXT`: continue a prompt with a trained run's model and any decoding strategy."
     p = argparse.ArgumentParser(
         prog="lmbook-generate", description="Continue a prompt with the model of a run directory."
     )
@@ -569,6 +584,7 @@ def eval_cli(
     except (ValueError, FileNotFoundError) as e:
         return _fail("lmbook-eval", e)
     print(
-        f"{a.corpus}: {r['tokens']:,} tokens, NLL {r['nll']:.4f} nats/token, perplexity {r['perplexity']:.3f}, <unk> {r['unk_rate']:.2%}"
+        f"{a.corpus}: {r['tokens']:,} tokens, NLL {r['nll']:.4f} nats/token, "
+        f"perplexity {r['perplexity']:.3f}, <unk> {r['unk_rate']:.2%}"
     )
     return 0

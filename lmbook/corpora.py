@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .download import DownloadError, RemoteFile, download_files, verify_file
+from .utils import EXIT_INTERRUPTED, EXIT_OK, cli_fail, markdown_table
 
 # %% auto #0
 __all__ = ['SPLITS', 'REGISTRY', 'cache_dir', 'package_data', 'count_tokens', 'split_of', 'CorpusInfo', 'Corpus',
@@ -839,27 +840,21 @@ def corpus_table(
     cache: Path | None = None,  # cache folder to check for downloads (default `cache_dir()`)
 ) -> str:  # a Markdown table
     "The table of corpora: name, language, kind, sizes and availability."
-    rows = [("corpus", "lang", "kind", "records", "tokens", "chars", "status")]
+    rows = []
     for info in list_corpora():
         t = info.totals
         rows.append(
-            (
-                info.name,
-                info.language,
-                info.kind,
-                f"{t['records']:,}",
-                _human(t["tokens"]),
-                _human(t["chars"]),
-                _status(info, cache),
-            )
+            {
+                "corpus": info.name,
+                "lang": info.language,
+                "kind": info.kind,
+                "records": t["records"],
+                "tokens": _human(t["tokens"]),
+                "chars": _human(t["chars"]),
+                "status": _status(info, cache),
+            }
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-
-    def fmt(r):
-        return "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"
-
-    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([fmt(rows[0]), rule] + [fmt(r) for r in rows[1:]])
+    return markdown_table(rows, ["corpus", "lang", "kind", "records", "tokens", "chars", "status"])
 
 # %% ../nbs/04a_corpora.ipynb #2a15b7c8
 def _corpora_parser() -> argparse.ArgumentParser:
@@ -875,12 +870,6 @@ def _corpora_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--cache", metavar="DIR", help="cache folder (default: $LMBOOK_DATA, else ~/.cache/lmbook)")
     return p
-
-
-def _fail(prog: str, e: Exception | str) -> int:
-    "Print `prog: error: e` on stderr and give the exit status of bad input, 2."
-    print(f"{prog}: error: {e}", file=sys.stderr)
-    return 2
 
 
 def _download_names(arg: str) -> list[str]:
@@ -920,8 +909,8 @@ def corpora_cli(
     try:
         _run_corpora(a)
     except (ValueError, OSError, DownloadError) as e:
-        return _fail("lmbook-corpora", e)
+        return cli_fail("lmbook-corpora", e)
     except KeyboardInterrupt:
         print("\nlmbook-corpora: interrupted; the cache holds only complete, verified files.", file=sys.stderr)
-        return 130
-    return 0
+        return EXIT_INTERRUPTED
+    return EXIT_OK

@@ -1,4 +1,4 @@
-"""Data-parallel training with `tf.distribute`: `MirroredStrategy` over two logical CPU devices and `MultiWorkerMirroredStrategy` with two worker processes on localhost, each tested against one device at the same global batch; and how the same code runs on several GPUs and on several machines.
+"""Data-parallel training with `tf.distribute`, tested on CPU devices and localhost workers against one device.
 
 Docs: https://lmbook.github.io/lmbook/distributed.html.md"""
 
@@ -11,7 +11,11 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import json, socket, subprocess, sys, tempfile
+import json
+import socket
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Perplexity per token with the right normalisation, bits per character so that word, character and subword models are compared on the same text; published benchmarks; loss by position; calibration; and the power-law fit of a scaling study.
+"""Perplexity and bits per character, normalised so that word, character and subword models compare on the same text.
 
 Docs: https://lmbook.github.io/lmbook/evaluation.html.md"""
 
@@ -6,11 +6,11 @@ Docs: https://lmbook.github.io/lmbook/evaluation.html.md"""
 
 # %% ../nbs/08a_evaluation.ipynb #55141323
 from __future__ import annotations
-import math
+import math  # noqa: F401 (the chapter's examples use it)
 from dataclasses import dataclass
 from typing import Sequence
 import numpy as np
-from .metrics import LN2, bits_per_char, bits_per_token, perplexity
+from .metrics import LN2, bits_per_char, bits_per_token, perplexity  # noqa: F401 (LN2: the examples)
 
 # %% auto #0
 __all__ = ['score_tokens', 'encode_text', 'evaluate_lm', 'leaderboard', 'markdown_table', 'loss_by_position', 'calibration',
@@ -56,8 +56,8 @@ def score_tokens(
     seq_len: int | None = None,  # T, window length (default: the model's `config.seq_len`)
     stride: int | None = None,  # distance between windows (default T // 2); each token is scored once
     batch_size: int = 16,  # windows per forward pass
-) -> dict:  # per scored token, (N,) arrays: log_prob (nats), confidence (top-1 prob), correct (top-1 == target), context (tokens seen)
-    "Score every token of `ids[1:]` once, with a causal sliding window: each keeps at least T - stride tokens of context."
+) -> dict:  # (N,) arrays: log_prob (nats), confidence (top-1 prob), correct (top-1 == target), context (tokens seen)
+    "Score every token of `ids[1:]` once, with a causal sliding window keeping at least T - stride tokens of context."
     ids = np.asarray(ids, dtype=np.int32)
     if ids.ndim != 1 or len(ids) < 2:
         raise ValueError(f"ids must be a 1-d stream of at least 2 token ids, got shape {ids.shape}.")

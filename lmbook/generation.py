@@ -1,4 +1,4 @@
-"""Greedy, temperature, top-k, top-p, beam search with length normalisation and a repetition penalty, through one interface for the n-gram and the neural models; a KV cache that makes Transformer decoding several times faster with the same logits; and what each strategy does to diversity and likelihood.
+"""Decoding strategies for n-gram and neural models behind one interface, and a KV cache for fast Transformer decoding.
 
 Docs: https://lmbook.github.io/lmbook/generation.html.md"""
 
@@ -147,7 +147,7 @@ def _gelu(x):
 
 # %% ../nbs/09_generation.ipynb #108acc51
 class KVCacheDecoder:
-    "Incremental decoding for a `TransformerLM`: each new token attends to cached keys and values instead of recomputing the prefix."
+    "Incremental decoding for a `TransformerLM`: new tokens attend to cached keys and values, not a recomputed prefix."
 
     def __init__(
         self,
@@ -201,7 +201,8 @@ class KVCacheDecoder:
             raise ValueError("feed needs at least one id.")
         if start + n > self.config.seq_len:
             raise ValueError(
-                f"The cache holds {self.config.seq_len} positions; {start} are used and {n} more do not fit. Call reset() and feed the last ids again."
+                f"The cache holds {self.config.seq_len} positions; {start} are used and {n} more do not fit. "
+                "Call reset() and feed the last ids again."
             )
         H, C = self.config.num_heads, self.config.embed_dim
         x = self.wte[ids] + self.wpe[start : start + n]  # (n, C)
@@ -262,7 +263,7 @@ def beam_search(
     length_penalty: float = 1.0,  # rank by sum of log-probs / (new ids)**length_penalty; 0: no normalisation
     stop_id: int | None = None,  # a hypothesis that emits this id is finished
 ) -> list[int]:  # the prompt followed by the best continuation
-    "Beam search with length normalisation: keep the `beam_width` best partial continuations, return the best finished one."
+    "Beam search with length normalisation: keep the `beam_width` best partial continuations, return the best finished."
     ids = _check_prompt(prompt_ids, max_new_tokens)
     if beam_width < 1:
         raise ValueError(f"beam_width must be >= 1, got {beam_width}.")
@@ -315,7 +316,8 @@ def encode_prompt(
     missing = sorted({t for t in tokens if t not in tokenizer.vocab}) if tokens is not None else []
     if missing and unknown == "error":
         raise ValueError(
-            f"The prompt has {len(missing)} token(s) the tokenizer has never seen: {missing[:10]}. Remove them, or pass unknown='drop' or 'unk'."
+            f"The prompt has {len(missing)} token(s) the tokenizer has never seen: {missing[:10]}. "
+            "Remove them, or pass unknown='drop' or 'unk'."
         )
     if missing and unknown == "drop":
         ids = tokenizer.vocab.to_ids([t for t in tokens if t in tokenizer.vocab])

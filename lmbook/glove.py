@@ -1,4 +1,4 @@
-"""GloVe written from the paper: sparse co-occurrence counts with 1/d weighting over a symmetric window, counted in bounded memory; the weighted least-squares loss with f(x) = (x/x_max)^α; vectorised AdaGrad over minibatches of non-zero pairs; word and context vectors summed and saved in word2vec text format.
+"""GloVe written from the paper: weighted co-occurrence counts, a weighted least-squares loss and AdaGrad.
 
 Docs: https://lmbook.github.io/lmbook/glove.html.md"""
 

@@ -1,4 +1,4 @@
-"""Likelihood, cross-entropy, perplexity and bits per character; why counting is maximum likelihood; why zero probabilities break evaluation; and a synthetic language whose entropy rate is known exactly, to measure models against.
+"""Likelihood, cross-entropy, perplexity and bits per character, and a synthetic language whose entropy rate is known.
 
 Docs: https://lmbook.github.io/lmbook/mle.html.md"""
 
@@ -6,7 +6,8 @@ Docs: https://lmbook.github.io/lmbook/mle.html.md"""
 
 # %% ../nbs/03_mle.ipynb #43668051
 from __future__ import annotations
-import bisect, math
+import bisect
+import math
 from dataclasses import dataclass, field
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Count n-grams with one NumPy sort per order, smooth them with interpolated modified Kneser-Ney, score held-out text, read and write ARPA files: the baseline every neural model in the book has to beat.
+"""n-gram counts smoothed with interpolated modified Kneser-Ney: the baseline every neural model in the book must beat.
 
 Docs: https://lmbook.github.io/lmbook/ngram.html.md"""
 
@@ -6,7 +6,13 @@ Docs: https://lmbook.github.io/lmbook/ngram.html.md"""
 
 # %% ../nbs/06a_ngram.ipynb #ec6ced6d
 from __future__ import annotations
-import gc, itertools, math, os, re, tempfile, warnings
+import gc
+import itertools
+import math
+import os
+import re
+import tempfile
+import warnings
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +24,7 @@ import numpy as np
 from fastcore.basics import patch
 
 from .metrics import perplexity as perplexity_of_nll
-from .vocab import Vocab, PAD, UNK, BOS, EOS, PAD_ID, UNK_ID, BOS_ID, EOS_ID
+from .vocab import Vocab, PAD, UNK, BOS, EOS, PAD_ID, BOS_ID, EOS_ID
 
 # %% auto #0
 __all__ = ['ARPA_BOS', 'ARPA_EOS', 'LN10', 'FALLBACK_DISCOUNTS', 'encode_sentences', 'NgramCounts', 'count_ngrams',
@@ -65,7 +71,8 @@ def encode_sentences(
     x[inner] = np.fromiter(itertools.chain.from_iterable(ids), np.int64, len(x) - 2 * len(ids))
     if np.isin(x[inner], (PAD_ID, BOS_ID, EOS_ID)).any() or ARPA_BOS in vocab or ARPA_EOS in vocab:
         raise ValueError(
-            f"Sentences and vocabulary must not hold {PAD}, {BOS}, {EOS}, {ARPA_BOS} or {ARPA_EOS}: the model adds sentence markers itself."
+            f"Sentences and vocabulary must not hold {PAD}, {BOS}, {EOS}, {ARPA_BOS} or {ARPA_EOS}: "
+            "the model adds sentence markers itself."
         )
     x[starts], x[starts + lens - 1] = BOS_ID, EOS_ID
     return x, np.arange(len(x)) - np.repeat(starts, lens)
@@ -140,7 +147,7 @@ def table(
 def adjusted_counts(
     c: NgramCounts,  # the n-gram counts
 ) -> list[np.ndarray]:  # a[n-1]: the count Kneser-Ney uses for each n-gram of order n, (K_n,)
-    "Raw counts at the top order and for n-grams starting with <s>; elsewhere the number of distinct words seen before the n-gram."
+    "Raw counts at the top order and for n-grams starting <s>; elsewhere the number of distinct words seen before it."
     a = []
     for n in range(1, c.order + 1):
         if n == c.order:
@@ -181,7 +188,7 @@ def kn_discounts(
 
 # %% ../nbs/06a_ngram.ipynb #96c4ef7f
 class NgramLM:
-    "A backoff n-gram model: per order, sorted n-gram keys with log10 probabilities and log10 backoff weights (the ARPA tables)."
+    "A backoff n-gram model: per order, sorted n-gram keys, log10 probabilities and backoff weights (ARPA's tables)."
 
     def __init__(
         self,
@@ -231,7 +238,8 @@ def _resolve_discounts(a: list, discounts) -> tuple[np.ndarray, np.ndarray]:
         d = np.tile(d, (N, 1)) if d.shape == (3,) else d
         if d.shape != (N, 3) or not ((d >= 0) & (d <= [1, 2, 3])).all():
             raise ValueError(
-                f"discounts must be (D1, D2, D3+), or one such triple per order ({N}), with 0 <= Dk <= k; got {discounts!r}."
+                f"discounts must be (D1, D2, D3+), or one such triple per order ({N}), "
+                f"with 0 <= Dk <= k; got {discounts!r}."
             )
         return d, np.zeros(N, bool)
     est = [kn_discounts(count_of_counts(an)) for an in a]
@@ -341,7 +349,7 @@ _MARKERS = {ARPA_BOS: BOS_ID, ARPA_EOS: EOS_ID}
 
 
 def _history(ids: Sequence[int], order: int) -> tuple[np.ndarray, int]:
-    "The part of a history the model can use: from the last sentence marker (as <s>), at most order-1 ids; and its first offset."
+    "The usable part of a history: from the last sentence marker (as <s>), at most order-1 ids; and its first offset."
     ids = [BOS_ID if i == EOS_ID else int(i) for i in ids]
     if BOS_ID in ids:
         ids = ids[len(ids) - 1 - ids[::-1].index(BOS_ID) :]
@@ -541,7 +549,8 @@ def _parse_lines(path: Path, n: int, top: bool, first_line: int, lines: list, to
         r = int(np.flatnonzero(wrong)[0])
         raise bad(
             r,
-            f"a {n}-gram line holds a log10 probability, {n} word(s){'' if top else ' and perhaps a backoff weight'}; this one has {nf[r]} fields",
+            f"a {n}-gram line holds a log10 probability, {n} word(s)"
+            f"{'' if top else ' and perhaps a backoff weight'}; this one has {nf[r]} fields",
         )
     has_bow = nf == n + 2
     try:
@@ -595,7 +604,7 @@ def _is_number(s: str) -> bool:
 
 # %% ../nbs/06a_ngram.ipynb #716a3cef
 def _arpa_unigrams(path: Path, lp: np.ndarray, bw: np.ndarray, words: list, lineno: np.ndarray):
-    "The vocabulary (ARPA's <s>, </s>, <unk> become the `Vocab` specials) and dense order-1 tables from the unigram section."
+    "The vocabulary (ARPA's <s>, </s>, <unk> become `Vocab` specials) and dense order-1 tables from the unigrams."
     seen = Counter(words)
     if len(seen) != len(words):
         r = next(r for r, w in enumerate(words) if seen[w] > 1)
@@ -635,7 +644,8 @@ def load_arpa(
                 at = lm._find(m, at, ids[:, m - 1])  # the context's index at order n-1
             if (at < 0).any():
                 raise ArpaError(
-                    f"{path}:{lineno[first_bad(at < 0)]}: its first {n - 1} words are not an entry of \\{n - 1}-grams: (an ARPA file lists every context)"
+                    f"{path}:{lineno[first_bad(at < 0)]}: its first {n - 1} words are not an entry of \\{n - 1}-grams: "
+                    "(an ARPA file lists every context)"
                 )
             k = at * V + ids[:, -1]
             o = np.argsort(k, kind="stable")

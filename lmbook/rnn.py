@@ -1,4 +1,4 @@
-"""SimpleRNN, LSTM and GRU language models in Keras 3, behind the one interface every model in the book honours: a batch of token ids `(B, T)` in, next-token logits `(B, T, V)` out. Their parameters and FLOPs per token are counted by formula and checked against Keras; they save to `.keras` and reload exactly; they train on characters and beat the unigram baseline.
+"""SimpleRNN, LSTM and GRU language models in Keras 3, behind the book's one interface for language models.
 
 Docs: https://lmbook.github.io/lmbook/rnn.html.md"""
 
@@ -11,7 +11,7 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import keras
@@ -83,7 +83,7 @@ def _as_config(config, cls):
 
 @keras.saving.register_keras_serializable(package="lmbook")
 class RNNLM(keras.Model):
-    "Recurrent language model: embedding, `num_layers` SimpleRNN/LSTM/GRU layers, dense head. Ids (B, T) -> logits (B, T, V)."
+    "Recurrent LM: embedding, `num_layers` SimpleRNN/LSTM/GRU layers, dense head. Ids (B, T) -> logits (B, T, V)."
 
     def __init__(
         self,

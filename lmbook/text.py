@@ -1,4 +1,4 @@
-"""Turn raw text into tokens: Unicode normalisation, markup and noise removal, an English word tokenizer, characters, Chinese word segmentation (jieba and a maximum-matching segmenter scored against People's Daily), stopwords, and what to do with bad input. Each choice is measured.
+"""Turn raw English and Chinese text into tokens, and measure what each cleaning and tokenizing choice does.
 
 Docs: https://lmbook.github.io/lmbook/text.html.md"""
 
@@ -7,7 +7,10 @@ Docs: https://lmbook.github.io/lmbook/text.html.md"""
 # %% ../nbs/04b_text.ipynb #01d34449
 from __future__ import annotations
 
-import codecs, html, re, unicodedata
+import codecs
+import html
+import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
@@ -50,7 +53,7 @@ _WORD_RE = re.compile(
 def word_tokenize(
     text: str,  # English text (not lowercased here: case is a cleaning step)
 ) -> list[str]:  # words, clitics ("n't", "'s") and punctuation marks, in order
-    "Split English text into words: contractions split Penn-Treebank style, punctuation separate, URLs and placeholders whole."
+    "Split English text into words: Penn-Treebank contractions, punctuation apart, URLs and placeholders whole."
     _check_text(text, "word_tokenize")
     return _WORD_RE.findall(text)
 
@@ -105,7 +108,7 @@ def _fixpoint(f, text):
 def strip_wikitext(
     text: str,  # MediaWiki source text
 ) -> str:  # plain text: templates, tables, files, categories gone; links replaced by their labels
-    "Remove MediaWiki markup (and HTML): templates, tables, files, categories, link brackets, bold/italic quotes, heading signs."
+    "Remove MediaWiki markup and HTML: templates, tables, files, categories, link brackets, bold/italic, headings."
     text = strip_html(text)
     text = _fixpoint(lambda t: _TABLE_RE.sub(" ", _TEMPLATE_RE.sub(" ", t)), text)
     text = _fixpoint(lambda t: _LINK_RE.sub(r"\1", _FILE_RE.sub(" ", t)), text)
@@ -185,7 +188,8 @@ JIEBA_MODES = ("accurate", "full", "search")
 
 def _jieba():
     "Import jieba on first use (it loads a 5 MB dictionary), with its log messages silenced."
-    import jieba, logging
+    import jieba
+    import logging
 
     jieba.setLogLevel(logging.WARNING)
     return jieba
@@ -198,7 +202,7 @@ def _check_mode(mode):
 # %% ../nbs/04b_text.ipynb #4f83412f
 def jieba_tokenize(
     text: str,  # Chinese (or mixed) text
-    mode: str = "accurate",  # "accurate" (best segmentation), "full" (every dictionary word) or "search" (accurate + inner words)
+    mode: str = "accurate",  # "accurate" (best split), "full" (all dictionary words), "search" (accurate + inner words)
     hmm: bool = True,  # let jieba's HMM guess words missing from its dictionary (not used by "full")
 ) -> list[str]:  # words; whitespace is never a token
     "Segment Chinese text into words with jieba in one of its three modes."
@@ -438,7 +442,7 @@ def remove_stopwords(
 # %% ../nbs/04b_text.ipynb #2e72b9eb
 def read_text(
     path: str | Path,  # a text file
-    encoding: str = "utf-8",  # its encoding; UTF-8 is the policy, pass another (e.g. "gb18030", "cp1252") only when you know it
+    encoding: str = "utf-8",  # UTF-8 is the policy; pass another (e.g. "gb18030", "cp1252") only when you know it
 ) -> str:  # the file's text: BOM removed, line ends as "\n"
     "Read a text file; refuse, with a clear error, files that are missing, empty, binary or not in `encoding`."
     path = Path(path)
@@ -466,7 +470,9 @@ def read_text(
         text = data.decode("utf-8-sig" if utf8 else encoding)
     except UnicodeDecodeError as e:
         raise ValueError(
-            f"{path} is not valid {encoding}: byte {data[e.start]:#04x} at offset {e.start}, near {data[max(0, e.start - 20) : e.start + 10]!r}. "
-            "Find its real encoding (GB18030, Big5 and cp1252 are common) and pass `encoding=`, or convert it with iconv."
+            f"{path} is not valid {encoding}: byte {data[e.start]:#04x} at offset {e.start}, "
+            f"near {data[max(0, e.start - 20) : e.start + 10]!r}. "
+            "Find its real encoding (GB18030, Big5 and cp1252 are common) and pass `encoding=`, "
+            "or convert it with iconv."
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,4 +1,4 @@
-"""Maximum likelihood as cross-entropy on logits; SGD, Adam and AdamW; warmup and cosine decay; gradient clipping; dropout; mixed precision; the callbacks of a real run (checkpoints, a backup that resumes exactly, early stopping, logs, samples); and one honest comparison of a Kneser-Ney n-gram model with RNN, LSTM, GRU and Transformer language models on the same corpus and the same token budget.
+"""Training language models: the loss, optimizers, schedules, the callbacks of a real run, and a fair comparison.
 
 Docs: https://lmbook.github.io/lmbook/training.html.md"""
 
@@ -11,8 +11,11 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import json, math, shutil, sys, tempfile
-from dataclasses import asdict, dataclass, replace
+import json
+import math
+import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -107,7 +110,8 @@ class TrainConfig:
                 raise ValueError(f"TrainConfig.{k} must be a positive integer, got {v!r}.")
         if self.steps % self.eval_every:
             raise ValueError(
-                f"steps ({self.steps}) must be a multiple of eval_every ({self.eval_every}), so that every epoch has the same length."
+                f"steps ({self.steps}) must be a multiple of eval_every ({self.eval_every}), "
+                "so that every epoch has the same length."
             )
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"TrainConfig.optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}.")
@@ -169,7 +173,7 @@ def auto_precision() -> str:  # a Keras dtype policy name
 
 
 class dtype_policy:
-    "Context manager: build models under a Keras dtype policy (`auto` resolves with `auto_precision`), then restore the old one."
+    "Context manager: build models under a Keras dtype policy (`auto`: `auto_precision`), then restore the old one."
 
     def __init__(self, name: str = "auto"):  # "auto", "float32", "mixed_float16" or "mixed_bfloat16"
         if name not in PRECISIONS:
@@ -270,7 +274,8 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         rng, states = np.load(self.state / "rng.npy"), _seed_states(self.model)
         if len(rng) != len(states):
             raise ValueError(
-                f"The backup in {self.backup_dir} was made by a different model ({len(rng)} random states, this one has {len(states)}); delete it or use another folder."
+                f"The backup in {self.backup_dir} was made by a different model "
+                f"({len(rng)} random states, this one has {len(states)}); delete it or use another folder."
             )
         for v, s in zip(states, rng):
             v.assign(s.astype(v.dtype))

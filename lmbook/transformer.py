@@ -1,4 +1,4 @@
-"""Token and position embeddings, causal multi-head self-attention, pre-LayerNorm blocks with an MLP, weight tying and dropout, each written in Keras 3 and checked: shapes after every layer, the attention against `keras.layers.MultiHeadAttention`, parameters and FLOPs against Keras and TensorFlow's profiler. Then a popular broken listing, fixed, and what happens when the causal mask is left out.
+"""A decoder-only Transformer built in Keras 3 from its parts, each checked against Keras and TensorFlow.
 
 Docs: https://lmbook.github.io/lmbook/transformer.html.md"""
 
@@ -7,7 +7,8 @@ Docs: https://lmbook.github.io/lmbook/transformer.html.md"""
 # %% ../nbs/06c_transformer.ipynb #e2b8c145
 from __future__ import annotations
 
-import math, os
+import math
+import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -43,7 +44,8 @@ class TransformerConfig:
         _check_config(self, ("vocab_size", "seq_len", "embed_dim", "num_heads", "num_layers", "ff_dim"), ("dropout",))
         if self.embed_dim % self.num_heads:
             raise ValueError(
-                f"embed_dim ({self.embed_dim}) must be a multiple of num_heads ({self.num_heads}): each head gets embed_dim / num_heads dimensions."
+                f"embed_dim ({self.embed_dim}) must be a multiple of num_heads ({self.num_heads}): "
+                "each head gets embed_dim / num_heads dimensions."
             )
 
     @classmethod
@@ -90,7 +92,8 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
         T = ops.shape(x)[-1]
         if isinstance(T, int) and T > self.seq_len:
             raise ValueError(
-                f"The input has {T} positions but the model has only {self.seq_len}; crop it to the last {self.seq_len} tokens."
+                f"The input has {T} positions but the model has only {self.seq_len}; "
+                f"crop it to the last {self.seq_len} tokens."
             )
         return ops.take(self.token_embeddings, x, axis=0) + self.position_embeddings[:T]  # (B, T, C) + (T, C)
 

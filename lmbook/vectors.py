@@ -1,4 +1,4 @@
-"""Load vectors in the standard formats (word2vec text and binary, GloVe text, FastText binary) with clear errors for bad files and unknown words; evaluate them with gensim's evaluators (WordSim-353, SimLex-999, Google analogies, with vocabulary coverage); initialise a Keras `Embedding` from them; and compare Word2Vec skip-gram, CBOW, GloVe and FastText trained on the same corpus.
+"""Load word vectors in the standard formats, evaluate them, put them in a Keras `Embedding`, and compare four methods.
 
 Docs: https://lmbook.github.io/lmbook/vectors.html.md"""
 
@@ -7,7 +7,9 @@ Docs: https://lmbook.github.io/lmbook/vectors.html.md"""
 # %% ../nbs/05c_vectors.ipynb #b3c92074
 from __future__ import annotations
 
-import difflib, struct, time
+import difflib
+import struct
+import time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -92,7 +94,8 @@ def _read_text_vectors(path: Path, header: bool) -> KeyedVectors:
             if header and expected is None:
                 if len(parts) != 2 or not all(p.isdigit() for p in parts):
                     raise VectorFileError(
-                        f"{where}: expected a header 'V C' (two integers), got {line[:40]!r}; a file without header is format='glove'."
+                        f"{where}: expected a header 'V C' (two integers), got {line[:40]!r}; "
+                        "a file without header is format='glove'."
                     )
                 expected, dim = int(parts[0]), int(parts[1])
                 continue
@@ -106,7 +109,8 @@ def _read_text_vectors(path: Path, header: bool) -> KeyedVectors:
                 rows.append(np.array(parts[1:], dtype=np.float32))
             except ValueError:
                 raise VectorFileError(
-                    f"{where}: not a number among the values of {parts[0]!r}: {next(p for p in parts[1:] if not _is_number(p))!r}."
+                    f"{where}: not a number among the values of {parts[0]!r}: "
+                    f"{next(p for p in parts[1:] if not _is_number(p))!r}."
                 ) from None
             if parts[0] in seen:
                 raise VectorFileError(f"{where}: {parts[0]!r} appears more than once (first on line {seen[parts[0]]}).")
@@ -167,7 +171,8 @@ class OutOfVocabularyError(KeyError):
         super().__init__(
             f"{word!r} is not in the vocabulary ({vocab_size:,} words). {close}"
             "For vectors of words never seen in training, use FastText vectors "
-            "(`lmbook.word2vec.train_fasttext`, or a FastText .bin with `load_vectors`), which build them from character n-grams."
+            "(`lmbook.word2vec.train_fasttext`, or a FastText .bin with `load_vectors`), "
+            "which build them from character n-grams."
         )
 
     def __str__(self):

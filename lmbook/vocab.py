@@ -1,4 +1,4 @@
-"""A `Vocab` maps tokens to integer ids: special tokens first with fixed ids, then tokens by frequency, cut by a minimum count or a maximum size. Word, character and jieba tokenizers wrap it behind one contract (`encode`, `decode`, `vocab_size`, `save`, `load`), and the out-of-vocabulary rate on held-out text shows what a vocabulary size costs.
+"""A `Vocab` maps tokens to integer ids; word, character and jieba tokenizers share one contract around it.
 
 Docs: https://lmbook.github.io/lmbook/vocab.html.md"""
 
@@ -7,7 +7,8 @@ Docs: https://lmbook.github.io/lmbook/vocab.html.md"""
 # %% ../nbs/04c_vocab.ipynb #f3de30c3
 from __future__ import annotations
 
-import json, os
+import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -288,7 +289,8 @@ def _read_tokenizer_file(path: Path) -> dict:
         ) from None
     if not isinstance(d, dict) or d.get("format") != FORMAT:
         raise ValueError(
-            f'{path} is JSON but not an lmbook tokenizer (no "format": "{FORMAT}"); pass a file written by `Tokenizer.save`.'
+            f'{path} is JSON but not an lmbook tokenizer (no "format": "{FORMAT}"); '
+            "pass a file written by `Tokenizer.save`."
         )
     if not isinstance(d.get("version"), int) or d["version"] > FORMAT_VERSION:
         raise ValueError(
@@ -307,7 +309,8 @@ def _read_tokenizer_file(path: Path) -> dict:
         and tokens[: len(specials)] == specials
     ):
         raise ValueError(
-            f'{path} is damaged: it needs "tokens" and "options", and its first tokens must be the specials {list(SPECIALS)}.'
+            f'{path} is damaged: it needs "tokens" and "options", '
+            f"and its first tokens must be the specials {list(SPECIALS)}."
         )
     return d
 
@@ -323,7 +326,8 @@ def load(
     kind_cls = Tokenizer._kinds[d["kind"]]
     if cls is not Tokenizer and kind_cls is not cls:
         raise ValueError(
-            f"{path} holds a {d['kind']!r} tokenizer, not {cls.kind!r}; load it with `Tokenizer.load` or `{kind_cls.__name__}.load`."
+            f"{path} holds a {d['kind']!r} tokenizer, not {cls.kind!r}; "
+            f"load it with `Tokenizer.load` or `{kind_cls.__name__}.load`."
         )
     vocab = Vocab(d["tokens"], extra_specials=d["specials"][len(SPECIALS) :])
     return kind_cls(vocab, **d["options"])

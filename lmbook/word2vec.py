@@ -1,4 +1,4 @@
-"""Skip-gram with negative sampling written in Keras, piece by piece (the objective, subsampling of frequent words, the noise table), then gensim's Word2Vec (skip-gram and CBOW) and FastText for real training. On the same text the two skip-gram implementations find the same kind of neighbours.
+"""Skip-gram with negative sampling written in Keras, then gensim's Word2Vec and FastText for real training.
 
 Docs: https://lmbook.github.io/lmbook/word2vec.html.md"""
 

@@ -2,15 +2,20 @@
 
 Usage: python tools/format_exports.py [NOTEBOOK ...]   (default: every notebook in nbs/)
 Only cells whose first line is an nbdev export directive are touched; example cells keep their teaching layout."""
-import json, re, subprocess, sys
+
+import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 EXPORT = re.compile(r"^#\|\s*(export|exports|exporti)\b")
 
 
 def ruff_format(src: str) -> str:
-    r = subprocess.run([sys.executable, "-m", "ruff", "format", "--line-length", "120", "-"], input=src,
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--line-length", "120", "-"], input=src, capture_output=True, text=True
+    )
     if r.returncode:
         raise SystemExit(f"ruff format failed:\n{r.stderr}\n--- cell ---\n{src}")
     return r.stdout
