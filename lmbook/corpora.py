@@ -889,13 +889,21 @@ def _run_corpora(a: argparse.Namespace):
     if a.mirror and a.download is None and a.stats is None:
         raise ValueError("--mirror is used only with --download or --stats; add one of them.")
     for n in _download_names(a.download) if a.download is not None else []:
-        download_corpus(n, cache, a.mirror)
-        print(f"{n}: ok ({Path(cache or cache_dir()) / n})")
+        paths = download_corpus(n, cache, a.mirror)
+        where = "embedded, nothing to download" if corpus_info(n).embedded else f"ok ({paths[0].parent})"
+        print(f"{n}: {where}")
     if a.stats is not None:
         for split, s in load_corpus(a.stats, cache=cache, mirror=a.mirror).stats().items():
             print(f"{a.stats} {split:5s} " + "  ".join(f"{k}={v:,}" for k, v in s.items()))
     if a.download is None and a.stats is None:
         print(corpus_table(cache))
+
+
+def _explain(e: Exception) -> Exception | str:
+    "An OS error about a path (a cache folder that cannot be created or written) also says what to do."
+    if isinstance(e, OSError) and e.filename:
+        return f"{e.strerror}: {e.filename}. Choose a cache folder you can write with --cache DIR or $LMBOOK_DATA."
+    return e
 
 
 def corpora_cli(
@@ -909,7 +917,7 @@ def corpora_cli(
     try:
         _run_corpora(a)
     except (ValueError, OSError, DownloadError) as e:
-        return cli_fail("lmbook-corpora", e)
+        return cli_fail("lmbook-corpora", _explain(e))
     except KeyboardInterrupt:
         print("\nlmbook-corpora: interrupted; the cache holds only complete, verified files.", file=sys.stderr)
         return EXIT_INTERRUPTED
