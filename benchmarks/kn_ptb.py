@@ -23,13 +23,14 @@ from pathlib import Path
 
 import numpy as np
 
-from lmbook.corpora import load_corpus, serve_directory
+from lmbook.corpora import load_corpus
+from lmbook.testing import serve_directory, shared_data
 from lmbook.ngram import NgramLM, kneser_ney
 
 # test perplexity of a KN 5-gram on PTB: Mikolov et al. (2011),
 # "Empirical evaluation and combination of advanced language modeling techniques"
 MIKOLOV_KN5 = 141.2
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"  # ../shared/data relative to the repository
+REPO = Path(__file__).resolve().parents[1]  # the repository; its ../shared/data holds the corpora when present
 
 
 def main():
@@ -50,8 +51,9 @@ def main():
 
     with contextlib.ExitStack() as stack:
         mirror, cache = args.mirror, args.cache
-        if mirror is None and (SHARED / "ptb").is_dir():
-            mirror = stack.enter_context(serve_directory(SHARED))
+        shared = shared_data(REPO)
+        if mirror is None and shared is not None and (shared / "ptb").is_dir():
+            mirror = stack.enter_context(serve_directory(shared))
         if mirror is not None and cache is None:
             cache = stack.enter_context(tempfile.TemporaryDirectory(prefix="kn_ptb-"))
         print(f"PTB from {'mirror ' + mirror if mirror else 'the usual download / cache'}")

@@ -34,19 +34,20 @@ import numpy as np
 import keras
 
 from lmbook.batches import lm_dataset
-from lmbook.corpora import SPLITS, is_available, load_corpus, serve_directory
+from lmbook.corpora import SPLITS, is_available, load_corpus
+from lmbook.testing import shared_mirror
 from lmbook.rnn import build_lm
 from lmbook.transformer import TransformerConfig, TransformerLM, count_params_formula, flops_per_token
 from lm_throughput import load1, train_tokens_per_s
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"  # ../shared/data relative to the repository
+REPO = Path(__file__).resolve().parents[1]  # the repository; its ../shared/data holds the corpora when present
 
 
 def tiny_shakespeare():
     "The corpus, from the cache or through a loopback mirror of ../shared/data when it exists."
-    if is_available("tinyshakespeare") or not SHARED.exists():
+    if is_available("tinyshakespeare"):
         return load_corpus("tinyshakespeare", progress=False)
-    with serve_directory(SHARED) as url:
+    with shared_mirror(REPO) as url:  # None where ../shared/data is absent: the usual URL
         return load_corpus("tinyshakespeare", mirror=url, progress=False)
 
 

@@ -7,10 +7,10 @@ and reports a validation loss of about 1.88. This script repeats that run with l
 `TransformerConfig` and `TrainConfig` are that configuration) and prints the validation loss on nanoGPT's validation
 text (the last 10% of the file), the wall time and the machine's load.
 
-The data come from $LMBOOK_MIRROR, else from /work/shared/data when it exists (served over loopback HTTP, as a
-mirror), else from the corpus's usual URL.
+The data come from --mirror (a URL or a folder laid out as a mirror), else from $LMBOOK_MIRROR, else from the
+repository's ../shared/data when it exists (served over loopback HTTP, as a mirror), else from the corpus's usual URL.
 
-    python benchmarks/tinyshakespeare_nanogpt.py [--steps 2000]
+    python benchmarks/tinyshakespeare_nanogpt.py [--steps 2000] [--mirror URL_OR_DIR] [--cache DIR]
 """
 
 import argparse
@@ -20,23 +20,25 @@ import tempfile
 import time
 from pathlib import Path
 
-p = argparse.ArgumentParser()
+p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("--steps", type=int, default=2000)
+p.add_argument("--mirror", default=None, help="mirror URL or folder (default: $LMBOOK_MIRROR, else ../shared/data)")
+p.add_argument("--cache", default=None, help="corpus cache folder (default: a temporary folder)")
 a = p.parse_args()
 
 import numpy as np
-from lmbook.corpora import load_corpus, serve_directory
+from lmbook.corpora import load_corpus
+from lmbook.testing import shared_mirror
 from lmbook.vocab import CharTokenizer
 from lmbook.batches import lm_dataset, lm_windows
 from lmbook.rnn import build_lm, mean_nll, generate
 from lmbook.transformer import TransformerConfig, TransformerLM
 from lmbook.training import TrainConfig, compile_for_training, fit_lm
 
-shared = Path("/work/shared/data")
-cache = Path(tempfile.mkdtemp())
-with (
-    serve_directory(shared) if shared.is_dir() and not os.environ.get("LMBOOK_MIRROR") else contextlib.nullcontext(None)
-) as url:
+REPO = Path(__file__).resolve().parents[1]  # the repository; its ../shared/data holds the corpora when present
+cache = Path(a.cache) if a.cache else Path(tempfile.mkdtemp())
+mirror = a.mirror or os.environ.get("LMBOOK_MIRROR")
+with contextlib.nullcontext(mirror) if mirror else shared_mirror(REPO) as url:
     corpus = load_corpus("tinyshakespeare", cache=cache, mirror=url, progress=False)
     train_text, valid_text = corpus.text("train"), corpus.text("valid") + corpus.text("test")  # nanoGPT's 90% / 10%
 

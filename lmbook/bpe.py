@@ -508,7 +508,7 @@ def load(
     return cls(tok)
 
 
-# %% ../nbs/04d_subwords.ipynb #27eaaf7a
+# %% ../nbs/04d_subwords.ipynb #46fc6e84
 def load_tokenizer(
     path: str | os.PathLike,  # a tokenizer file of any kind in the book (or a folder with `tokenizer.json`/`bpe.json`)
 ):  # a `CharTokenizer`, `WordTokenizer`, `JiebaTokenizer`, `BPETokenizer` or `SubwordTokenizer`

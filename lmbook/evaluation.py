@@ -133,7 +133,7 @@ def leaderboard(
     return [{"rank": i + 1, **r} for i, r in enumerate(rows)]
 
 
-# %% ../nbs/08a_evaluation.ipynb #ee9305ec
+# %% ../nbs/08a_evaluation.ipynb #d8abd578
 def interpolate(
     lp_a: np.ndarray,  # natural-log probabilities model a gives each token, (N,)
     lp_b: np.ndarray,  # the same for model b, (N,)

@@ -303,7 +303,7 @@ def kneser_ney(
     lm.discounts, lm.discount_fallback = d, fell
     return lm
 
-# %% ../nbs/06a_ngram.ipynb #ab81963c
+# %% ../nbs/06a_ngram.ipynb #49aafef6
 def kneser_ney_ids(
     lines: Iterable[Sequence[int]],  # training sentences as token-id sequences (no <eos>; one per line)
     vocab_size: int,  # V, the tokenizer's `vocab_size`: ids are 0..V-1, with the four specials at 0..3
@@ -451,7 +451,7 @@ def next_token_logprobs(
         return self.logp[0] * LN10
     return self(h[None, :], dtype=np.float64)[0, -1]
 
-# %% ../nbs/06a_ngram.ipynb #b120127c
+# %% ../nbs/06a_ngram.ipynb #e2ace20b
 @patch(as_prop=True)
 def seq_len(self: NgramLM) -> None:  # the longest input: any (an n-gram model uses only its last N-1 ids)
     return None
