@@ -854,7 +854,7 @@ def corpus_table(
                 "status": _status(info, cache),
             }
         )
-    return markdown_table(rows, ["corpus", "lang", "kind", "records", "tokens", "chars", "status"])
+    return markdown_table(rows, ["corpus", "lang", "kind", "records", "tokens", "chars", "status"], pad=True)
 
 # %% ../nbs/04a_corpora.ipynb #2a15b7c8
 def _corpora_parser() -> argparse.ArgumentParser:
