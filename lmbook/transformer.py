@@ -17,12 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import keras
 from keras import ops
+from fastcore.basics import patch
 
 from .lm import KerasLM, check_config, last_logits
 
 # %% auto #0
 __all__ = ['TransformerConfig', 'TokenAndPositionEmbedding', 'CausalSelfAttention', 'MLP', 'TransformerBlock', 'TransformerLM',
-           'count_params_formula', 'flops_per_token', 'causal_nll']
+           'count_params_formula', 'flops_per_token', 'causal_nll', 'CachedDecoder']
 
 # %% ../nbs/06c_transformer.ipynb #6653e96c
 @dataclass(frozen=True)
@@ -314,3 +315,174 @@ def causal_nll(
         logits = last_logits(model, x[:, : t + 1])  # (N, V): the prediction after x[:, :t+1]
         total += float(ops.sum(keras.losses.sparse_categorical_crossentropy(y[:, t], logits, from_logits=True)))
     return total / np.size(y)
+
+# %% ../nbs/06c_transformer.ipynb #deb5d96e
+@patch
+def call_with_cache(
+    self: CausalSelfAttention,
+    x,  # (B, n, C): the n newest positions (after the block's LayerNorm)
+    cache,  # (B, 2, H, S, d): this layer's keys [:, 0] and values [:, 1]; the first `cache_index` slots are filled
+    cache_index,  # int scalar (a tensor, so that a compiled step is not retraced): slots already filled
+):  # (y (B, n, C), the cache with the n new keys and values written at cache_index..cache_index+n-1)
+    "Causal attention of `n` new positions over the cached ones and themselves (no dropout): `call` with a KV cache."
+    n, d = ops.shape(x)[1], self.embed_dim // self.num_heads
+    q, k, v = (self._heads(t, n) for t in ops.split(self.qkv(x), 3, axis=-1))  # each (B, H, n, d)
+    cache = ops.slice_update(cache, (0, 0, 0, cache_index, 0), ops.expand_dims(k, 1))  # keys into slots
+    cache = ops.slice_update(cache, (0, 1, 0, cache_index, 0), ops.expand_dims(v, 1))  # values into slots
+    scores = ops.matmul(q, ops.swapaxes(cache[:, 0], -1, -2)) / math.sqrt(d)  # (B, H, n, S)
+    slots, queries = ops.arange(ops.shape(cache)[3]), cache_index + ops.arange(n)  # (S,), (n,) positions
+    allowed = slots[None, :] <= queries[:, None]  # (n, S): slot j for query i when j <= cache_index + i
+    scores = ops.where(allowed, scores, ops.full_like(scores, -1e9))
+    y = ops.transpose(ops.matmul(ops.softmax(scores, axis=-1), cache[:, 1]), (0, 2, 1, 3))  # (B, n, H, d)
+    return self.proj(ops.reshape(y, (-1, n, self.embed_dim))), cache  # (B, n, C)
+
+# %% ../nbs/06c_transformer.ipynb #bac3d84f
+@patch
+def call_with_cache(  # noqa: F811 (@patch adds it to TransformerBlock)
+    self: TransformerBlock,
+    x,  # (B, n, C): the residual stream at the n newest positions
+    cache,  # (B, 2, H, S, d): this block's keys and values
+    cache_index,  # int scalar tensor: slots already filled
+):  # (x (B, n, C), the updated cache)
+    "The block's `call` for the newest positions, its attention reading and extending `cache`."
+    y, cache = self.attn.call_with_cache(self.ln1(x), cache, cache_index)
+    x = x + y  # (B, n, C)
+    return x + self.mlp(self.ln2(x)), cache  # (B, n, C)
+
+# %% ../nbs/06c_transformer.ipynb #8ea8fef0
+@patch
+def init_cache(
+    self: TransformerLM,
+    batch_size: int,  # B, sequences decoded side by side
+    length: int | None = None,  # S, slots per sequence (default and maximum: `config.seq_len`)
+) -> list:  # `num_layers` zero tensors, each (B, 2, H, S, d)
+    "An empty KV cache for `call_with_cache`: keys and values of S positions for every block."
+    c = self.config
+    S = c.seq_len if length is None else length
+    if not 1 <= S <= c.seq_len:
+        raise ValueError(f"length must be between 1 and seq_len={c.seq_len} (the position table), got {length}.")
+    return [ops.zeros((batch_size, 2, c.num_heads, S, c.embed_dim // c.num_heads)) for _ in range(c.num_layers)]
+
+
+@patch
+def call_with_cache(  # noqa: F811 (@patch adds it to TransformerLM)
+    self: TransformerLM,
+    token_ids,  # (B, n) int: the next ids of each sequence
+    cache: list,  # from `init_cache`: `num_layers` tensors (B, 2, H, S, d)
+    cache_index,  # int scalar tensor: positions already in the cache; the ids go to cache_index..cache_index+n-1
+):  # (logits (B, n, V), the updated cache)
+    "Logits of `token_ids` placed after the cached positions, and the cache with their keys and values (no dropout)."
+    if not self.config.causal:
+        raise ValueError(
+            "A KV cache needs a causal model (config.causal=True): later tokens must not change earlier ones."
+        )
+    positions = cache_index + ops.arange(ops.shape(token_ids)[1])  # (n,)
+    h = ops.take(self.embed.token_embeddings, token_ids, axis=0)  # (B, n, C)
+    h = h + ops.take(self.embed.position_embeddings, positions, axis=0)  # (B, n, C) + (n, C)
+    new_cache = []
+    for block, layer_cache in zip(self.blocks, cache):
+        h, layer_cache = block.call_with_cache(h, layer_cache, cache_index)  # (B, n, C)
+        new_cache.append(layer_cache)
+    h = self.ln_f(h)  # (B, n, C)
+    if self.head is None:
+        return ops.matmul(h, ops.transpose(self.embed.token_embeddings)), new_cache  # (B, n, V): tied
+    return self.head(h), new_cache  # (B, n, V)
+
+# %% ../nbs/06c_transformer.ipynb #0647cd8f
+class CachedDecoder:
+    "Incremental decoding with the model's own `call_with_cache`, compiled once per input shape."
+
+    def __init__(
+        self,
+        model: TransformerLM,  # a built, causal `TransformerLM`
+        max_length: int | None = None,  # S, cache slots per sequence (default and maximum: `config.seq_len`)
+        jit: bool = True,  # TensorFlow: compile the step with XLA (False: a plain `tf.function`)
+    ):
+        c = self.config = model.config
+        if not c.causal:
+            raise ValueError(
+                "A KV cache needs a causal model (config.causal=True): later tokens must not change earlier ones."
+            )
+        self.model, self.jit, self.backend = model, jit, keras.config.backend()
+        self.max_length = c.seq_len if max_length is None else max_length
+        model.init_cache(1, self.max_length)  # checks max_length
+        self.batch_size, self.length, self._steps = None, 0, {}  # length: positions filled
+
+    def reset(self):
+        "Forget the cached prefix (the next `feed` starts at position 0)."
+        self.length = 0
+
+# %% ../nbs/06c_transformer.ipynb #c560b65d
+@patch
+def _allocate(self: CachedDecoder, B):  # a fresh cache for a batch of B sequences; compiled steps are per B
+    self.batch_size, self._steps, cache = B, {}, self.model.init_cache(B, self.max_length)
+    if self.backend == "tensorflow":  # the compiled step updates variables: no cache passes in or out of a call
+        self._cache = [tf.Variable(t, trainable=False) for t in cache]  # each (B, 2, H, S, d)
+        self._index = tf.Variable(0, trainable=False)  # equals self.length
+    else:
+        self._cache = cache
+
+
+@patch
+def _compile(self: CachedDecoder, n):  # the step for n new ids per sequence: ids (B, n) int32 -> logits (B, n, V)
+    m = self.model
+    if self.backend == "tensorflow":
+        def step(ids):
+            logits, cache = m.call_with_cache(ids, self._cache, self._index)
+            for var, new in zip(self._cache, cache):
+                var.assign(new)
+            self._index.assign_add(n)
+            return logits
+
+        fn = tf.function(step, jit_compile=self.jit, autograph=False)
+        return fn.get_concrete_function(tf.TensorSpec((self.batch_size, n), tf.int32))
+    if self.backend == "jax":
+        import jax
+
+        fn = jax.jit(m.call_with_cache, donate_argnums=1)  # the old cache's buffers are reused
+        return lambda ids: self._call(fn, ids)
+    return lambda ids: self._call(m.call_with_cache, ids)
+
+
+@patch
+def _call(self: CachedDecoder, fn, ids):  # functional backends: pass the cache in and take it back
+    index = ops.convert_to_tensor(self.length, "int32")
+    if self.backend == "torch":
+        import torch
+
+        with torch.no_grad():
+            logits, self._cache = fn(ops.convert_to_tensor(ids), self._cache, index)
+    else:
+        logits, self._cache = fn(ids, self._cache, index)
+    return logits
+
+# %% ../nbs/06c_transformer.ipynb #f59420a0
+@patch
+def feed(
+    self: CachedDecoder,
+    ids,  # the next ids: (n,) for one sequence, or (B, n) for a batch (the whole prompt, or one id each)
+) -> np.ndarray:  # logits after each id, (n, V) or (B, n, V), float32
+    "Run `ids` through the model at the next free positions, caching their keys and values."
+    x = np.asarray(ids)
+    if x.ndim not in (1, 2) or x.shape[-1] == 0:
+        raise ValueError(f"feed needs ids of shape (n,) or (B, n) with n >= 1, got shape {x.shape}.")
+    if x.min() < 0 or x.max() >= self.config.vocab_size:
+        raise ValueError(f"ids must be in [0, {self.config.vocab_size}), got {x.min()}..{x.max()}.")
+    x2 = x.reshape(-1, x.shape[-1]).astype(np.int32)  # (B, n)
+    (B, n), start = x2.shape, self.length
+    if start + n > self.max_length:
+        raise ValueError(
+            f"The cache holds {self.max_length} positions; {start} are used and {n} more do not fit. "
+            "Call reset() and feed the last ids again."
+        )
+    if B != self.batch_size:
+        if start:
+            raise ValueError(f"The cache holds {self.batch_size} sequences, got {B}; call reset() first.")
+        self._allocate(B)
+    if start == 0 and self.backend == "tensorflow":
+        self._index.assign(0)
+    if n not in self._steps:
+        self._steps[n] = self._compile(n)
+    logits = ops.convert_to_numpy(self._steps[n](x2))  # (B, n, V)
+    self.length = start + n
+    return logits[0] if x.ndim == 1 else logits
