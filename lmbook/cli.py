@@ -83,10 +83,10 @@ class RunConfig:
     model: str = "transformer"  # "transformer", "lstm", "gru" or "rnn"
     size: str = "small"  # "tiny" (tests) or "small" (the book's CPU size)
     seq_len: int = 64  # T, tokens per window (the model's context)
-    steps: int = 1000  # optimizer updates
+    steps: int = 1500  # optimizer updates
     batch_size: int = 32  # B, windows per update
     lr: float = 2e-3  # peak learning rate (warmup, then cosine decay to lr / 10)
-    dropout: float = 0.0  # dropout rate of the model
+    dropout: float = 0.1  # dropout rate of the model
     valid_windows: int = 256  # validation windows for the loss curve during training
     valid_tokens: int = 0  # tokens of the validation split scored at the end (0: all of it)
     kn_order: int = 0  # order of the Kneser-Ney baseline (0: 7 for char, 5 for bpe, 4 for words)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import weakref
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -19,7 +20,7 @@ import keras
 from keras import ops
 from fastcore.basics import patch
 
-from .lm import KerasLM, check_config, last_logits
+from .lm import KerasLM, check_config, incremental_fn, last_logits
 
 # %% auto #0
 __all__ = ['TransformerConfig', 'TokenAndPositionEmbedding', 'CausalSelfAttention', 'MLP', 'TransformerBlock', 'TransformerLM',
@@ -417,6 +418,8 @@ class CachedDecoder:
 def _allocate(self: CachedDecoder, B):  # a fresh cache for a batch of B sequences; compiled steps are per B
     self.batch_size, self._steps, cache = B, {}, self.model.init_cache(B, self.max_length)
     if self.backend == "tensorflow":  # the compiled step updates variables: no cache passes in or out of a call
+        import tensorflow as tf  # TensorFlow only drives the step here; the layers use keras.ops
+
         self._cache = [tf.Variable(t, trainable=False) for t in cache]  # each (B, 2, H, S, d)
         self._index = tf.Variable(0, trainable=False)  # equals self.length
     else:
@@ -427,6 +430,8 @@ def _allocate(self: CachedDecoder, B):  # a fresh cache for a batch of B sequenc
 def _compile(self: CachedDecoder, n):  # the step for n new ids per sequence: ids (B, n) int32 -> logits (B, n, V)
     m = self.model
     if self.backend == "tensorflow":
+        import tensorflow as tf
+
         def step(ids):
             logits, cache = m.call_with_cache(ids, self._cache, self._index)
             for var, new in zip(self._cache, cache):
@@ -486,3 +491,22 @@ def feed(
     logits = ops.convert_to_numpy(self._steps[n](x2))  # (B, n, V)
     self.length = start + n
     return logits[0] if x.ndim == 1 else logits
+
+# %% ../nbs/06c_transformer.ipynb #99b9dc80
+_DECODERS = weakref.WeakKeyDictionary()  # model -> its CachedDecoder (TensorFlow: the compiled steps read live weights)
+
+
+@patch
+def decoder(
+    self: TransformerLM,
+    use_cache: bool = True,  # decode with the KV cache (`CachedDecoder`); False: recompute the context every step
+):  # f(ids) -> natural-log p(next id), (V,), float64
+    "The protocol's next-token function: incremental with the model's KV cache, or by recomputation."
+    if not use_cache or not self.config.causal:
+        return KerasLM.decoder(self, use_cache=False)
+    dec = _DECODERS.get(self) if keras.config.backend() == "tensorflow" else None
+    if dec is None:  # one per model, so its compiled steps serve every call (JAX bakes the weights in: a new one)
+        dec = CachedDecoder(self)
+        if keras.config.backend() == "tensorflow":
+            _DECODERS[self] = dec
+    return incremental_fn(dec, dec.max_length)
