@@ -19,7 +19,6 @@ import argparse
 import math
 import os
 import time
-import warnings
 import numpy as np
 
 p = argparse.ArgumentParser()
@@ -43,8 +42,8 @@ import keras
 from lmbook.corpora import load_corpus
 from lmbook.vocab import CharTokenizer
 from lmbook.batches import lm_dataset, lm_windows
-from lmbook.ngram import kneser_ney
-from lmbook.rnn import build_lm, mean_nll
+from lmbook.ngram import kneser_ney_ids
+from lmbook.lm import build_lm, mean_nll
 from lmbook.transformer import TransformerConfig, TransformerLM
 from lmbook.training import TrainConfig, compile_for_training, fit_lm
 
@@ -61,16 +60,12 @@ print(
 )
 
 parts = np.split(train_ids, np.flatnonzero(train_ids == tok.eos_id) + 1)
-lines = [tok.vocab.to_tokens(q[q != tok.eos_id]) for q in parts if len(q)]
+lines = [q[q != tok.eos_id] for q in parts if len(q)]
 kn_nll = {}
 for order in orders:
     t0 = time.time()
-    with warnings.catch_warnings():
-        warnings.simplefilter(
-            "ignore", UserWarning
-        )  # characters: too few types seen once or twice for order 1's discounts
-        kn = kneser_ney(lines, order, vocab=tok.vocab)
-    kn_nll[order] = mean_nll(lambda x, training=False: kn(np.asarray(x)), x_val, y_val, batch_size=100)
+    kn = kneser_ney_ids(lines, tok.vocab_size, order)  # the same ids the Transformer reads
+    kn_nll[order] = mean_nll(kn, x_val, y_val, batch_size=100)
     print(
         f"KN {order}-gram on all training characters: validation NLL {kn_nll[order]:.4f} nats/char; "
         f"{time.time() - t0:.1f} s",

@@ -15,24 +15,23 @@ The machine is shared: the 1-minute load average (`/proc/loadavg`) is printed be
 each measurement. A figure measured at a load above the core count is a lower bound; tokens per
 CPU-second (process time, all threads) is printed too, as it depends less on the other load.
 
-Recorded on the book's shared 2-core machine (TF 2.21, Keras 3.15) on 2026-11-28, with other
-jobs running, B=32, T=64, 30 timed steps; two runs (tokens/s, tokens per CPU-second, 1-min load):
+Recorded on an idle 2-core machine (TF 2.21, Keras 3.15) on 2026-12-03, B=32, T=64, 40 timed steps:
 
-    model        params  jit  run 1: tok/s  tok/CPU-s  load   run 2: tok/s  tok/CPU-s  load
-    simple      262,228  on         10,406     15,724   5.2          9,295     16,712   4.4
-    simple      262,228  off        19,950     29,988   5.1         20,783     28,820   4.6
-    lstm        951,892  on          3,950      6,655   5.0          2,895      5,192   4.5
-    lstm        951,892  off         4,348      5,095   5.2          3,350      4,237   5.1
-    gru         723,540  on          5,316      8,888   5.1          7,059      8,460   4.9
-    gru         723,540  off         9,182      9,701   5.5          7,508      8,538   5.2
-    transformer 812,288  on          5,027      9,950   5.7          6,976     11,159   5.2
-    transformer 812,288  off        11,581      9,235   5.1          9,021      9,040   5.0
+    model        params  jit   tokens/s  tok/CPU-s  load before/after
+    simple      262,228  on      22,262     12,961  1.57 / 1.47
+    simple      262,228  off     22,470     13,302  1.47 / 1.59
+    lstm        951,892  on       5,992      3,240  1.59 / 1.45
+    lstm        951,892  off      5,732      3,026  1.45 / 1.99
+    gru         723,540  on       7,442      4,100  1.99 / 1.77
+    gru         723,540  off      7,809      4,136  1.71 / 2.06
+    transformer 812,288  on      11,524      6,381  1.97 / 1.85
+    transformer 812,288  off      9,582      5,407  1.85 / 1.84
 
-On this CPU XLA did not pay in wall-clock time: `jit_compile=True` gave 0.43-0.91x (run 1) and
-0.45-0.94x (run 2) the tokens/s of the default path, for every model. Per CPU-second XLA is about
-even, and ahead for the Transformer (1.1-1.2x): TensorFlow's default CPU kernels (oneDNN) use
-more threads, which wins on a machine with idle cores. This is why `compile_lm` defaults to
-Keras's `"auto"` (XLA on GPU only).
+XLA speed-up: Transformer 1.20x (and 1.3x at nanoGPT's batch of 12, chapter 07a), the recurrent models
+0.95-1.05x. So `compile_lm` turns XLA on by default on the TensorFlow and JAX backends: it is faster where it
+matters and costs at most 5% elsewhere. (An earlier run on a machine loaded by other jobs, load average 4-5,
+showed XLA slower for every model: with cores busy, TensorFlow's multi-threaded default kernels and XLA's
+compiled code compete differently. Measure on an idle machine.)
 """
 
 import argparse
@@ -47,7 +46,8 @@ from lmbook.batches import lm_dataset
 from lmbook.corpora import load_corpus
 from lmbook.vocab import CharTokenizer
 from lmbook import rnn, transformer
-from lmbook.rnn import RNNConfig, RNNLM, build_lm, compile_lm
+from lmbook.lm import build_lm, compile_lm
+from lmbook.rnn import RNNConfig, RNNLM
 from lmbook.transformer import TransformerConfig, TransformerLM
 
 

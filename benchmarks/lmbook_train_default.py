@@ -1,7 +1,8 @@
 """Benchmark: `lmbook-train` with its default options (the small Transformer on the embedded Wikipedia sample).
 
 Runs the command exactly as a user would (a fresh process, default options, a temporary --out) and prints
-its wall time, the training time inside it, the validation perplexity and the Kneser-Ney baseline's.
+its wall time, the training time inside it, and the validation perplexity of the model, of the Kneser-Ney
+baseline and of their interpolation (weight fitted on one half of the validation tokens, reported on the other).
 
     python benchmarks/lmbook_train_default.py [extra lmbook-train options]
 """
@@ -35,11 +36,14 @@ print(
     f"vocabulary {m['vocab_size']}"
 )
 print(
-    f"  validation perplexity {m['valid_perplexity']:.3f} per char (NLL {m['valid_nll']:.4f}) "
-    f"on {m['valid_tokens']:,} tokens"
+    f"  tokenizer {m['tokenizer']}; validation perplexity per token on {m['valid_tokens']:,} held-out tokens "
+    f"(the interpolation weight was fitted on the other {m['fit_tokens']:,}):"
 )
+print(f"    neural        {m['valid_perplexity']:9.3f}  (NLL {m['valid_nll']:.4f})")
+print(f"    KN {m['kn_order']}-gram      {m['kn_perplexity']:9.3f}  (NLL {m['kn_nll']:.4f})")
+print(f"    interpolated  {m['interp_perplexity']:9.3f}  (NLL {m['interp_nll']:.4f}, lambda {m['interp_lambda']:.3f})")
 print(
-    f"  KN {m['kn_order']}-gram baseline: perplexity {m['kn_perplexity']:.3f} (NLL {m['kn_nll']:.4f});"
-    f" ratio model / baseline {m['valid_perplexity'] / m['kn_perplexity']:.3f}"
+    f"  neural / KN perplexity {m['valid_perplexity'] / m['kn_perplexity']:.3f}; "
+    f"interpolated / KN {m['interp_perplexity'] / m['kn_perplexity']:.3f}; best: {m['best']}"
 )
 print((out / "samples.txt").read_text()[:400])

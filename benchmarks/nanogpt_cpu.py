@@ -36,7 +36,7 @@ import keras
 from lmbook.batches import lm_dataset
 from lmbook.corpora import SPLITS, is_available, load_corpus
 from lmbook.testing import shared_mirror
-from lmbook.rnn import build_lm
+from lmbook.lm import build_lm
 from lmbook.transformer import TransformerConfig, TransformerLM, count_params_formula, flops_per_token
 from lm_throughput import load1, train_tokens_per_s
 

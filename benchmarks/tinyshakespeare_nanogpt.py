@@ -31,7 +31,8 @@ from lmbook.corpora import load_corpus
 from lmbook.testing import shared_mirror
 from lmbook.vocab import CharTokenizer
 from lmbook.batches import lm_dataset, lm_windows
-from lmbook.rnn import build_lm, mean_nll, generate
+from lmbook.lm import build_lm, mean_nll
+from lmbook.generation import generate
 from lmbook.transformer import TransformerConfig, TransformerLM
 from lmbook.training import TrainConfig, compile_for_training, fit_lm
 
@@ -69,4 +70,4 @@ print(
     f"wall time {train_s:.0f} s for training ({train_s / a.steps * 1000:.0f} ms/step), on {os.cpu_count()} CPUs; "
     f"load average {load0:.2f} at start, {os.getloadavg()[0]:.2f} at end"
 )
-print(tok.decode(generate(model, tok.encode("ROMEO:"), 300, temperature=0.8)))
+print(tok.decode(generate(model, tok.encode("ROMEO:"), 300, "sample", temperature=0.8)))

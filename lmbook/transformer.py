@@ -492,7 +492,7 @@ def feed(
     self.length = start + n
     return logits[0] if x.ndim == 1 else logits
 
-# %% ../nbs/06c_transformer.ipynb #99b9dc80
+# %% ../nbs/06c_transformer.ipynb #b931c96a
 _DECODERS = weakref.WeakKeyDictionary()  # model -> its CachedDecoder (TensorFlow: the compiled steps read live weights)
 
 
