@@ -45,7 +45,9 @@ with contextlib.nullcontext(mirror) if mirror else shared_mirror(REPO) as url:
 
 tok = CharTokenizer.fit([train_text])
 train_ids, valid_ids = np.array(tok.encode(train_text), np.int32), np.array(tok.encode(valid_text), np.int32)
-cfg = TrainConfig(steps=a.steps, eval_every=250 if a.steps % 250 == 0 else a.steps)  # nanoGPT's CPU recipe
+cfg = TrainConfig(  # nanoGPT's CPU recipe (a short run warms up for a tenth of its steps)
+    steps=a.steps, eval_every=250 if a.steps % 250 == 0 else a.steps, warmup_steps=min(100, a.steps // 10)
+)
 model = compile_for_training(build_lm(TransformerLM, TransformerConfig(tok.vocab_size), seed=0), cfg)
 print(
     f"{model.count_params():,} parameters, vocabulary {tok.vocab_size} (65 characters + 4 specials), "

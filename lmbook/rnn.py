@@ -61,6 +61,7 @@ class RNNLM(KerasLM):
     "Recurrent LM: embedding, `num_layers` SimpleRNN/LSTM/GRU layers, dense head. Ids (B, T) -> logits (B, T, V)."
 
     config_class = RNNConfig
+    xla_default = False  # XLA trains the recurrent loops no faster on a CPU (0.95-1.05x) and compiles them slowly
 
     def __init__(
         self,
