@@ -155,7 +155,7 @@ def fit_interpolation(
     "Fit the interpolation weight of two models by EM on held-out log-probabilities."
     lp_a, lp_b = np.asarray(lp_a, np.float64), np.asarray(lp_b, np.float64)
     if lp_a.shape != lp_b.shape or lp_a.ndim != 1 or lp_a.size == 0:
-        raise ValueError(f"lp_a and lp_b must be non-empty 1-d arrays of the same length, got {lp_a.shape}, {lp_b.shape}.")
+        raise ValueError(f"lp_a and lp_b must be non-empty 1-d arrays of one length, got {lp_a.shape}, {lp_b.shape}.")
     lam = 0.5
     for _ in range(max_iter):
         a = np.log(lam) + lp_a

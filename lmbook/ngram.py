@@ -320,7 +320,7 @@ def kneser_ney_ids(
         if line.size and (line.min() < 0 or line.max() >= vocab_size):
             raise ValueError(f"Line {k} has ids outside 0..{vocab_size - 1}: was it encoded by another tokenizer?")
         sents.append([vocab.itos[i] for i in line.tolist()])
-    with warnings.catch_warnings():  # small vocabularies (characters) have too few rare unigrams for order 1's discounts
+    with warnings.catch_warnings():  # characters: too few rare unigrams to estimate order 1's discounts
         warnings.simplefilter("ignore", UserWarning)
         return kneser_ney(sents, order, vocab=vocab, discounts=discounts)
 
