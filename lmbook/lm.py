@@ -11,7 +11,6 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import weakref
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Protocol, Sequence, runtime_checkable
@@ -23,8 +22,9 @@ from .metrics import log_softmax
 from .utils import atomic_path, check_positive_int
 
 # %% auto #0
-__all__ = ['LanguageModel', 'check_config', 'as_config', 'last_logits', 'KerasLM', 'incremental_fn', 'build_lm', 'lm_loss',
-           'default_jit_compile', 'compile_lm', 'log_probs', 'target_logprobs', 'mean_nll', 'save_lm', 'load_lm']
+__all__ = ['LanguageModel', 'check_config', 'as_config', 'per_model', 'last_logits', 'KerasLM', 'incremental_fn', 'build_lm',
+           'lm_loss', 'default_jit_compile', 'compile_lm', 'log_probs', 'target_logprobs', 'mean_nll', 'save_lm',
+           'load_lm']
 
 # %% ../nbs/06_lm.ipynb #679c1bd6
 @runtime_checkable
@@ -78,8 +78,17 @@ def as_config(
     raise ValueError(f"Expected a {cls.__name__} (or its dict), got {type(config).__name__}.")
 
 # %% ../nbs/06_lm.ipynb #aa0edc2f
-_LAST_LOGITS = weakref.WeakKeyDictionary()  # model -> its compiled last-position forward pass
-_FORWARD = weakref.WeakKeyDictionary()  # model -> its compiled forward pass (all positions)
+def per_model(
+    model,  # any object, typically a Keras model
+    name: str,  # the attribute that holds the cached value
+    make: Callable,  # builds the value the first time
+):  # the cached value
+    "A value built once per model and kept on the model itself (outside Keras's tracking), so it dies with the model."
+    if name not in vars(model):
+        object.__setattr__(model, name, make())  # not Keras's __setattr__: nothing is tracked or saved with the model
+    return vars(model)[name]
+
+
 
 
 def _compile_forward(model: keras.Model, last: bool = True) -> Callable:
@@ -114,9 +123,8 @@ def last_logits(
     ids,  # int ids, (B, T)
 ) -> np.ndarray:  # the logits after the last position of each row, (B, V), float32
     "The next-token logits after each row of `ids`, through a forward pass compiled once per model."
-    if model not in _LAST_LOGITS:
-        _LAST_LOGITS[model] = _compile_forward(model, last=True)
-    return np.asarray(keras.ops.convert_to_numpy(_LAST_LOGITS[model](np.asarray(ids, np.int32))), np.float32)
+    f = per_model(model, "_lmbook_last_logits", lambda: _compile_forward(model, last=True))
+    return np.asarray(keras.ops.convert_to_numpy(f(np.asarray(ids, np.int32))), np.float32)
 
 # %% ../nbs/06_lm.ipynb #2814aa0d
 class KerasLM(keras.Model):
@@ -171,9 +179,8 @@ class KerasLM(keras.Model):
         x,  # int ids, (B, T)
     ) -> np.ndarray:  # logits (B, T, V), float32
         "The batch forward pass of the protocol: one compiled function for every batch shape (no XLA recompiles)."
-        if self not in _FORWARD:
-            _FORWARD[self] = _compile_forward(self, last=False)
-        return np.asarray(keras.ops.convert_to_numpy(_FORWARD[self](np.asarray(x, np.int32))), np.float32)
+        f = per_model(self, "_lmbook_forward", lambda: _compile_forward(self, last=False))
+        return np.asarray(keras.ops.convert_to_numpy(f(np.asarray(x, np.int32))), np.float32)
 
 # %% ../nbs/06_lm.ipynb #24ff49b4
 def incremental_fn(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import os
-import weakref
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -20,7 +19,7 @@ import keras
 from keras import ops
 from fastcore.basics import patch
 
-from .lm import KerasLM, check_config, incremental_fn, last_logits
+from .lm import KerasLM, check_config, incremental_fn, last_logits, per_model
 
 # %% auto #0
 __all__ = ['TransformerConfig', 'TokenAndPositionEmbedding', 'CausalSelfAttention', 'MLP', 'TransformerBlock', 'TransformerLM',
@@ -493,9 +492,6 @@ def feed(
     return logits[0] if x.ndim == 1 else logits
 
 # %% ../nbs/06c_transformer.ipynb #b931c96a
-_DECODERS = weakref.WeakKeyDictionary()  # model -> its CachedDecoder (TensorFlow: the compiled steps read live weights)
-
-
 @patch
 def decoder(
     self: TransformerLM,
@@ -504,9 +500,8 @@ def decoder(
     "The protocol's next-token function: incremental with the model's KV cache, or by recomputation."
     if not use_cache or not self.config.causal:
         return KerasLM.decoder(self, use_cache=False)
-    dec = _DECODERS.get(self) if keras.config.backend() == "tensorflow" else None
-    if dec is None:  # one per model, so its compiled steps serve every call (JAX bakes the weights in: a new one)
+    if keras.config.backend() == "tensorflow":  # one per model: its compiled steps read the live weights
+        dec = per_model(self, "_lmbook_decoder", lambda: CachedDecoder(self))
+    else:  # JAX bakes the weights into the compiled step: a new decoder for each call
         dec = CachedDecoder(self)
-        if keras.config.backend() == "tensorflow":
-            _DECODERS[self] = dec
     return incremental_fn(dec, dec.max_length)
