@@ -438,8 +438,9 @@ def merge_bytes(self: BPETokenizer) -> list[tuple[bytes, bytes]]:  # the merges 
     return [(self.vocab[a], self.vocab[b]) for a, b in self.merges]
 
 
-def _from_merge_bytes(
-    cls,
+@patch(cls_method=True)
+def from_merge_bytes(
+    cls: BPETokenizer,
     pairs: Iterable[tuple[bytes, bytes]],  # merges in order, as (left bytes, right bytes)
 ) -> BPETokenizer:
     "A `BPETokenizer` from merges written as byte strings, e.g. `hf_merges(tok)`."
@@ -450,9 +451,6 @@ def _from_merge_bytes(
         merges.append((ids[left], ids[right]))
         ids.setdefault(left + right, 255 + len(merges))
     return cls(merges)
-
-
-BPETokenizer.from_merge_bytes = classmethod(_from_merge_bytes)
 
 # %% ../nbs/04e_subwords.ipynb #9148934c
 def tokenizer_stats(

@@ -16,7 +16,8 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 from fastcore.basics import patch
 
-from .text import char_tokenize, jieba_tokenize, word_tokenize
+from .segment import jieba_tokenize
+from .text import char_tokenize, word_tokenize
 from .utils import atomic_write
 
 # %% auto #0
@@ -224,7 +225,7 @@ class CharTokenizer(Tokenizer):
 
 
 class JiebaTokenizer(Tokenizer):
-    "Chinese word-level ids over `lmbook.text.jieba_tokenize`; `decode` concatenates."
+    "Chinese word-level ids over `lmbook.segment.jieba_tokenize`; `decode` concatenates."
 
     kind, sep = "jieba", ""
 
