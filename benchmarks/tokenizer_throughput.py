@@ -14,7 +14,7 @@ People's Daily corpus ("peoples-daily-1998", its first `--mb` MB) for comparison
 Each tokenizer starts every timed run with its state as trained (a fresh copy: no word cache warmed
 by an earlier run).
 
-Target (issue for chapter 04d): the `tokenizers` BPE is at least 20x faster than the from-scratch
+Target (issue for chapter 04e): the `tokenizers` BPE is at least 20x faster than the from-scratch
 encoder. The script prints the ratio, the ceiling that the machine's cores put on it, and exits
 with status 1 if the target is missed.
 

@@ -1,4 +1,4 @@
-"""Turn raw English and Chinese text into tokens, and measure what each cleaning and tokenizing choice does.
+"""Turn raw text into tokens: an English word tokenizer, characters, cleaning step by step, and a policy for bad input.
 
 Docs: https://lmbook.github.io/lmbook/text.html.md"""
 
@@ -11,19 +11,17 @@ import codecs
 import html
 import re
 import unicodedata
-from collections import Counter
 from pathlib import Path
-from typing import Iterable
-
-from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['JIEBA_MODES', 'EN_STOPWORDS', 'ZH_STOPWORDS', 'word_tokenize', 'char_tokenize', 'normalize_unicode', 'strip_html',
-           'strip_wikitext', 'replace_urls', 'replace_numbers', 'normalize_whitespace', 'clean_text', 'jieba_tokenize',
-           'segmentation_prf', 'jieba_spans', 'MaxMatchSegmenter', 'remove_stopwords', 'read_text']
+__all__ = ['check_text', 'word_tokenize', 'char_tokenize', 'normalize_unicode', 'strip_html', 'strip_wikitext', 'replace_urls',
+           'replace_numbers', 'normalize_whitespace', 'clean_text', 'read_text']
 
 # %% ../nbs/04b_text.ipynb #2102ed90
-def _check_text(text, fn: str = "this function"):
+def check_text(
+    text,  # what a function of this module was given
+    fn: str = "this function",  # the function's name, for the message
+) -> None:  # returns nothing; raises TypeError if `text` is not a str
     "Raise a clear TypeError when `text` is not a str (bytes must be decoded first)."
     if isinstance(text, (bytes, bytearray)):
         raise TypeError(
@@ -54,7 +52,7 @@ def word_tokenize(
     text: str,  # English text (not lowercased here: case is a cleaning step)
 ) -> list[str]:  # words, clitics ("n't", "'s") and punctuation marks, in order
     "Split English text into words: Penn-Treebank contractions, punctuation apart, URLs and placeholders whole."
-    _check_text(text, "word_tokenize")
+    check_text(text, "word_tokenize")
     return _WORD_RE.findall(text)
 
 # %% ../nbs/04b_text.ipynb #a13a2804
@@ -63,7 +61,7 @@ def char_tokenize(
     keep_space: bool = True,  # keep whitespace characters as tokens (needed to turn tokens back into the text)
 ) -> list[str]:  # one token per Unicode code point
     "Split text into characters (code points); normalise first so that an accented letter is one character."
-    _check_text(text, "char_tokenize")
+    check_text(text, "char_tokenize")
     return list(text) if keep_space else [c for c in text if not c.isspace()]
 
 # %% ../nbs/04b_text.ipynb #ce64439d
@@ -165,7 +163,7 @@ def clean_text(
     whitespace: bool = True,  # single spaces, no zero-width characters, no blank lines
 ) -> str:  # the cleaned text
     "Clean text in a fixed order (NFKC, markup, URLs, numbers, case, whitespace); every step can be switched off."
-    _check_text(text, "clean_text")
+    check_text(text, "clean_text")
     if nfkc:
         text = normalize_unicode(text, "NFKC")
     if wiki:
@@ -181,263 +179,6 @@ def clean_text(
     if whitespace:
         text = normalize_whitespace(text)
     return text
-
-# %% ../nbs/04b_text.ipynb #17d285be
-JIEBA_MODES = ("accurate", "full", "search")
-
-
-def _jieba():
-    "Import jieba on first use (it loads a 5 MB dictionary), with its log messages silenced."
-    import jieba
-    import logging
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
-def _check_mode(mode):
-    if mode not in JIEBA_MODES:
-        raise ValueError(f"Unknown jieba mode {mode!r}; use one of {JIEBA_MODES}.")
-
-# %% ../nbs/04b_text.ipynb #4f83412f
-def jieba_tokenize(
-    text: str,  # Chinese (or mixed) text
-    mode: str = "accurate",  # "accurate" (best split), "full" (all dictionary words), "search" (accurate + inner words)
-    hmm: bool = True,  # let jieba's HMM guess words missing from its dictionary (not used by "full")
-) -> list[str]:  # words; whitespace is never a token
-    "Segment Chinese text into words with jieba in one of its three modes."
-    _check_text(text, "jieba_tokenize")
-    _check_mode(mode)
-    jieba = _jieba()
-    if mode == "full":
-        words = jieba.lcut(text, cut_all=True)
-    elif mode == "search":
-        words = jieba.lcut_for_search(text, HMM=hmm)
-    else:
-        words = jieba.lcut(text, HMM=hmm)
-    return [w for w in words if w.strip()]
-
-# %% ../nbs/04b_text.ipynb #b4c3b554
-def _spans(seg):
-    "A sentence's words laid end to end as (start, end) spans; a list of spans is returned as it is."
-    if all(isinstance(s, str) for s in seg):
-        out, i = [], 0
-        for w in seg:
-            out.append((i, i + len(w)))
-            i += len(w)
-        return out
-    if all(isinstance(s, tuple) and len(s) == 2 for s in seg):
-        return list(seg)
-    raise ValueError("Each sentence must be a list of words (str) or a list of (start, end) spans.")
-
-
-def _sentences(x):
-    "One sentence (a list of words or of spans) becomes a corpus of one sentence."
-    return [x] if not x or isinstance(x[0], (str, tuple)) else list(x)
-
-# %% ../nbs/04b_text.ipynb #5bc6365a
-def segmentation_prf(
-    pred_words: list,  # predicted: one sentence's words, or a list of sentences (each words or (start, end) spans)
-    gold_words: list,  # gold words, in the same shape
-    vocab: set | None = None,  # known words (a training dictionary): adds in/out-of-vocabulary recall
-) -> dict:  # precision, recall, f1, the counts behind them; iv_recall, oov_recall, oov_rate with `vocab`
-    "Span-based precision, recall and F1 of word segmentation, micro-averaged over a corpus."
-    pred, gold = _sentences(pred_words), _sentences(gold_words)
-    if len(pred) != len(gold):
-        raise ValueError(f"{len(pred)} predicted sentences but {len(gold)} gold ones; they must pair up.")
-    c = Counter()
-    for p, g in zip(pred, gold):
-        if not all(isinstance(w, str) for w in g):
-            raise ValueError("Gold sentences must be lists of words (str).")
-        if all(isinstance(w, str) for w in p) and "".join(p) != "".join(g):
-            raise ValueError(
-                f"Prediction and gold segment different texts: {''.join(p)[:20]!r}... vs {''.join(g)[:20]!r}..."
-            )
-        ps, gs = set(_spans(p)), _spans(g)
-        hits = [s in ps for s in gs]
-        c["pred"] += len(ps)
-        c["gold"] += len(gs)
-        c["correct"] += sum(hits)
-        if vocab is not None:
-            for w, h in zip(g, hits):
-                k = "iv" if w in vocab else "oov"
-                c[k] += 1
-                c[k + "_hit"] += h
-    if not c["pred"] and not c["gold"]:
-        raise ValueError("Nothing to evaluate: both segmentations are empty.")
-    P, R = c["correct"] / max(c["pred"], 1), c["correct"] / max(c["gold"], 1)
-    out = {
-        "precision": P,
-        "recall": R,
-        "f1": 2 * P * R / (P + R) if P + R else 0.0,
-        **{k: c[k] for k in ("correct", "pred", "gold")},
-    }
-    if vocab is not None:
-        out |= {
-            "iv_recall": c["iv_hit"] / max(c["iv"], 1),
-            "oov_recall": c["oov_hit"] / max(c["oov"], 1),
-            "oov_rate": c["oov"] / c["gold"],
-        }
-    return out
-
-# %% ../nbs/04b_text.ipynb #0b6f1dcf
-def _locate(words, text):
-    "Spans of words listed by nondecreasing start (jieba's full mode), found left to right in `text`."
-    spans, start, end = [], 0, 0
-    for w in words:
-        i = text.find(
-            w, end if len(w) == 1 else start
-        )  # jieba emits a lone character only after the previous word's end
-        if i < 0:
-            raise ValueError(f"{w!r} not found in the text after position {start}.")
-        spans.append((i, i + len(w)))
-        start, end = i, i + len(w)
-    return spans
-
-
-def jieba_spans(
-    text: str,  # Chinese text
-    mode: str = "accurate",  # as in `jieba_tokenize`
-    hmm: bool = True,  # as in `jieba_tokenize`
-) -> list[tuple[int, int]]:  # (start, end) character offsets of each word in `text`
-    "Character spans of the words `jieba_tokenize` returns, so that the overlapping modes can be scored."
-    _check_text(text, "jieba_spans")
-    _check_mode(mode)
-    if mode == "full":
-        return _locate(jieba_tokenize(text, "full"), text)
-    toks = _jieba().tokenize(text, mode="default" if mode == "accurate" else "search", HMM=hmm)
-    return [(a, b) for w, a, b in toks if w.strip()]
-
-# %% ../nbs/04b_text.ipynb #5400d9ae
-class MaxMatchSegmenter:
-    "Dictionary word segmenter by maximum matching: forward, backward or bidirectional."
-
-    directions = ("forward", "backward", "bidirectional")
-
-    def __init__(
-        self,
-        words: Iterable[str],  # the dictionary, e.g. every gold word of a training split
-        direction: str = "bidirectional",  # "forward", "backward" or "bidirectional"
-        max_len: int | None = None,  # longest word tried, in characters (default: the longest dictionary word)
-    ):
-        if direction not in self.directions:
-            raise ValueError(f"Unknown direction {direction!r}; use one of {self.directions}.")
-        self.vocab = frozenset(w for w in words if w and not w.isspace())
-        if not self.vocab:
-            raise ValueError("The dictionary is empty; pass the words of a segmented training corpus.")
-        self.direction, self.max_len = direction, max_len or max(map(len, self.vocab))
-        if self.max_len < 1:
-            raise ValueError(f"max_len must be at least 1, got {self.max_len}.")
-        self._prefixes = {w[:k] for w in self.vocab for k in range(2, len(w) + 1)}  # lets a scan stop early
-        self._suffixes = {w[-k:] for w in self.vocab for k in range(2, len(w) + 1)}
-
-    @classmethod
-    def from_records(
-        cls,
-        records: Iterable[
-            dict
-        ],  # records with a gold "words" list, e.g. `load_corpus("peoples-daily-1998").records("train")`
-        **kwargs,  # passed on to `MaxMatchSegmenter`
-    ) -> "MaxMatchSegmenter":
-        "Build the dictionary from the gold words of segmented records."
-        return cls((w for r in records for w in r["words"]), **kwargs)
-
-# %% ../nbs/04b_text.ipynb #40f2ee3e
-@patch
-def forward(
-    self: MaxMatchSegmenter,
-    text: str,  # one chunk of text, without whitespace
-) -> list[str]:  # words, the longest dictionary match taken first from the left
-    "Forward maximum matching: from the left, take the longest dictionary word (else one character)."
-    out, i, n = [], 0, len(text)
-    while i < n:
-        best, L = 1, 2
-        while L <= min(self.max_len, n - i) and text[i : i + L] in self._prefixes:  # stop when no word starts like this
-            if text[i : i + L] in self.vocab:
-                best = L
-            L += 1
-        out.append(text[i : i + best])
-        i += best
-    return out
-
-
-@patch
-def backward(
-    self: MaxMatchSegmenter,
-    text: str,  # one chunk of text, without whitespace
-) -> list[str]:  # words, the longest dictionary match taken first from the right
-    "Backward maximum matching: from the right, take the longest dictionary word (else one character)."
-    out, j = [], len(text)
-    while j > 0:
-        best, L = 1, 2
-        while L <= min(self.max_len, j) and text[j - L : j] in self._suffixes:  # stop when no word ends like this
-            if text[j - L : j] in self.vocab:
-                best = L
-            L += 1
-        out.append(text[j - best : j])
-        j -= best
-    return out[::-1]
-
-# %% ../nbs/04b_text.ipynb #f7346dd7
-@patch
-def bidirectional(
-    self: MaxMatchSegmenter,
-    text: str,  # one chunk of text, without whitespace
-) -> list[str]:  # the better of the forward and backward segmentations
-    "Run both directions; keep the one with fewer words, then fewer single characters, else the backward one."
-    f, b = self.forward(text), self.backward(text)
-    key = lambda ws: (len(ws), sum(len(w) == 1 for w in ws))
-    return f if key(f) < key(b) else b
-
-
-@patch
-def __call__(
-    self: MaxMatchSegmenter,
-    text: str,  # text to segment; whitespace separates chunks and is dropped
-    direction: str | None = None,  # override the segmenter's direction for this call
-) -> list[str]:  # words
-    "Segment `text` chunk by chunk (chunks are separated by whitespace)."
-    _check_text(text, "MaxMatchSegmenter")
-    direction = direction or self.direction
-    if direction not in self.directions:
-        raise ValueError(f"Unknown direction {direction!r}; use one of {self.directions}.")
-    seg = getattr(self, direction)
-    return [w for chunk in text.split() for w in seg(chunk)]
-
-# %% ../nbs/04b_text.ipynb #d49871b6
-EN_STOPWORDS = frozenset(
-    """
-a an the this that these those each every some any all both such other another same own
-i me my mine myself we us our ours ourselves you your yours yourself yourselves he him his himself
-she her hers herself it its itself they them their theirs themselves what which who whom whose
-am is are was were be been being have has had having do does did doing
-will would shall should can could may might must
-of in on at by for with about against between into through during before after above below
-to from up down out off over under again further then once here there when where why how
-and but or if because as until while than so though although whether
-very too also just only more most few much many
-'s 're 've 'll 'd 'm
-""".split()
-)  # no negations (no, not, nor, never, n't, none): they reverse meaning
-
-ZH_STOPWORDS = frozenset(
-    """
-的 地 得 之 了 着 过 等 吗 呢 吧 啊 呀 嘛 啦
-我 你 您 他 她 它 我们 你们 他们 她们 它们 咱们 自己 这 那 这个 那个 这些 那些 这里 那里 这样 那样
-其 其中 此 该 各 每 某 什么 哪 谁 怎么
-在 从 自 对 对于 关于 把 被 将 向 给 跟 为 为了 以 由 于 按 按照 根据 通过 随着 比 往
-和 与 及 以及 并 并且 而 而且 或 或者 还是 但 但是 可是 然而 因为 所以 因此 如果 虽然 即使 于是 那么
-是 有 也 都 就 还 又 再 才 已 已经 曾 正在 很 更 最 太
-""".split()
-)  # no negations (不 没 没有 无 未 别): they reverse meaning
-
-
-def remove_stopwords(
-    tokens: Iterable[str],  # tokens from any tokenizer
-    stopwords: set | frozenset,  # e.g. `EN_STOPWORDS` or `ZH_STOPWORDS` (tokens are lowercased to compare)
-) -> list[str]:  # the tokens that are not stopwords, in order
-    "Drop stopwords from a token sequence (case-insensitively)."
-    return [t for t in tokens if t.lower() not in stopwords]
 
 # %% ../nbs/04b_text.ipynb #2e72b9eb
 def read_text(
@@ -476,3 +217,18 @@ def read_text(
             "or convert it with iconv."
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+# %% ../nbs/04b_text.ipynb #807fa073
+_MOVED = (  # names that lived here before section 04c gave Chinese segmentation and stopwords their own module
+    "JIEBA_MODES", "jieba_tokenize", "jieba_spans", "segmentation_prf", "MaxMatchSegmenter",
+    "EN_STOPWORDS", "ZH_STOPWORDS", "remove_stopwords",
+)
+
+
+def __getattr__(name: str):
+    "Keep `from lmbook.text import jieba_tokenize` (and the other moved names) working: they live in lmbook.segment."
+    if name in _MOVED:
+        import lmbook.segment
+
+        return getattr(lmbook.segment, name)
+    raise AttributeError(f"module 'lmbook.text' has no attribute {name!r}")
