@@ -42,22 +42,110 @@ MAX_NOTEBOOK = 2_000_000  # bytes of one notebook file
 NO_OUTPUT_DIRECTIVES = {"export", "exporti", "exports", "hide", "slow", "default_exp", "notest"}
 # calls that return None (or whose display is never wanted) when they end a cell
 SILENT_CALLS = {
-    "test_eq", "test_ne", "test_close", "test_fail", "test_is", "test_eq_type", "test_warns", "test_stdout",
-    "test_shuffled", "test_sig", "test", "set_seed", "set_random_seed", "seed", "sleep", "filterwarnings",
-    "simplefilter", "append", "extend", "update", "insert", "remove", "clear", "mkdir", "unlink", "rmtree",
-    "makedirs", "chdir", "setdefault", "close", "tight_layout", "savefig", "print", "display", "show_doc",
-    "disable_interactive_logging", "enable_interactive_logging", "setLevel", "set_verbosity", "shuffle",
-    "assert_allclose", "assert_array_equal", "assert_equal", "run_functions_eagerly", "config_experimental_run_functions_eagerly",
-    "reset_default_graph", "clear_session", "disable", "enable", "collect", "putenv", "setattr", "delattr",
-    "cleanup", "join", "start", "stop", "wait", "terminate", "kill", "shutdown", "flush", "reset_states",
-    "reset_state", "assign", "run_until_complete",
+    "test_eq",
+    "test_ne",
+    "test_close",
+    "test_fail",
+    "test_is",
+    "test_eq_type",
+    "test_warns",
+    "test_stdout",
+    "test_shuffled",
+    "test_sig",
+    "test",
+    "set_seed",
+    "set_random_seed",
+    "seed",
+    "sleep",
+    "filterwarnings",
+    "simplefilter",
+    "append",
+    "extend",
+    "update",
+    "insert",
+    "remove",
+    "clear",
+    "mkdir",
+    "unlink",
+    "rmtree",
+    "makedirs",
+    "chdir",
+    "setdefault",
+    "close",
+    "tight_layout",
+    "savefig",
+    "print",
+    "display",
+    "show_doc",
+    "disable_interactive_logging",
+    "enable_interactive_logging",
+    "setLevel",
+    "set_verbosity",
+    "shuffle",
+    "assert_allclose",
+    "assert_array_equal",
+    "assert_equal",
+    "run_functions_eagerly",
+    "config_experimental_run_functions_eagerly",
+    "reset_default_graph",
+    "clear_session",
+    "disable",
+    "enable",
+    "collect",
+    "putenv",
+    "setattr",
+    "delattr",
+    "cleanup",
+    "join",
+    "start",
+    "stop",
+    "wait",
+    "terminate",
+    "kill",
+    "shutdown",
+    "flush",
+    "reset_states",
+    "reset_state",
+    "assign",
+    "run_until_complete",
 }
 # matplotlib calls that draw something a reader should see
 PLOT_CALLS = {
-    "plot", "bar", "barh", "scatter", "imshow", "matshow", "hist", "hist2d", "pcolormesh", "pcolor", "contour",
-    "contourf", "fill_between", "errorbar", "pie", "stem", "step", "loglog", "semilogx", "semilogy", "boxplot",
-    "violinplot", "heatmap", "subplots", "figure", "add_patch", "annotate", "arrow", "quiver", "stackplot",
-    "axhline", "axvline", "spy", "specgram", "show",
+    "plot",
+    "bar",
+    "barh",
+    "scatter",
+    "imshow",
+    "matshow",
+    "hist",
+    "hist2d",
+    "pcolormesh",
+    "pcolor",
+    "contour",
+    "contourf",
+    "fill_between",
+    "errorbar",
+    "pie",
+    "stem",
+    "step",
+    "loglog",
+    "semilogx",
+    "semilogy",
+    "boxplot",
+    "violinplot",
+    "heatmap",
+    "subplots",
+    "figure",
+    "add_patch",
+    "annotate",
+    "arrow",
+    "quiver",
+    "stackplot",
+    "axhline",
+    "axvline",
+    "spy",
+    "specgram",
+    "show",
 }
 PLOT_OWNERS = {"plt", "ax", "axs", "axes", "fig", "ax1", "ax2", "ax3", "ax4"}
 IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg")
@@ -73,8 +161,10 @@ def directives(src: str) -> dict:
     d = {}
     for line in src.splitlines():
         m = re.match(r"\s*#\|\s*([\w-]+)\s*:?\s*(.*)$", line)
-        if m: d[m.group(1)] = m.group(2).strip()
-        elif line.strip() and not line.lstrip().startswith("#"): break
+        if m:
+            d[m.group(1)] = m.group(2).strip()
+        elif line.strip() and not line.lstrip().startswith("#"):
+            break
     return d
 
 
@@ -116,8 +206,10 @@ def _closes(calls) -> bool:
 def _draws(calls, plotters) -> bool:
     for c in calls:
         name, owner = _call_name(c), _call_owner(c)
-        if name in PLOT_CALLS and (owner in PLOT_OWNERS or owner.startswith(("ax", "fig"))): return True
-        if name in plotters: return True
+        if name in PLOT_CALLS and (owner in PLOT_OWNERS or owner.startswith(("ax", "fig"))):
+            return True
+        if name in plotters:
+            return True
     return False
 
 
@@ -126,9 +218,12 @@ def plotting_functions(notebooks) -> set:
     defs = {}
     for nb in notebooks:
         for cell in nb["cells"]:
-            if cell["cell_type"] != "code": continue
-            try: tree = ast.parse(_code(src_of(cell)))
-            except SyntaxError: continue
+            if cell["cell_type"] != "code":
+                continue
+            try:
+                tree = ast.parse(_code(src_of(cell)))
+            except SyntaxError:
+                continue
             for n in ast.walk(tree):
                 if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     defs[n.name] = [c for c in ast.walk(n) if isinstance(c, ast.Call)]
@@ -137,26 +232,35 @@ def plotting_functions(notebooks) -> set:
         changed = False
         for name, calls in defs.items():
             if name not in plotters and _draws(calls, plotters) and not _closes(calls):
-                plotters.add(name); changed = True
+                plotters.add(name)
+                changed = True
     return plotters
 
 
 def expects(cell, plotters):
     "(would_display, draws, reason): what the saved cell should show"
     src = src_of(cell)
-    try: tree = ast.parse(_code(src))
-    except SyntaxError: return False, False, ""
+    try:
+        tree = ast.parse(_code(src))
+    except SyntaxError:
+        return False, False, ""
     calls = [n for n in _top_level_walk(tree) if isinstance(n, ast.Call)]
     draws = _draws(calls, plotters) and not _closes(calls)
-    if draws: return True, True, "draws a figure"
-    if any(_call_name(c) == "show_doc" for c in calls): return True, False, "shows documentation (show_doc)"
-    if any(_call_name(c) in ("print", "display") for c in calls): return True, False, "prints"
+    if draws:
+        return True, True, "draws a figure"
+    if any(_call_name(c) == "show_doc" for c in calls):
+        return True, False, "shows documentation (show_doc)"
+    if any(_call_name(c) in ("print", "display") for c in calls):
+        return True, False, "prints"
     body = tree.body
     if body and isinstance(body[-1], ast.Expr) and not src.rstrip().endswith(";"):
         v = body[-1].value
-        if isinstance(v, ast.Constant) and isinstance(v.value, str): return False, False, ""  # a docstring-like note
-        if isinstance(v, ast.Call) and _call_name(v) in SILENT_CALLS: return False, False, ""
-        if isinstance(v, ast.Await): return False, False, ""
+        if isinstance(v, ast.Constant) and isinstance(v.value, str):
+            return False, False, ""  # a docstring-like note
+        if isinstance(v, ast.Call) and _call_name(v) in SILENT_CALLS:
+            return False, False, ""
+        if isinstance(v, ast.Await):
+            return False, False, ""
         return True, False, "ends in an expression"
     return False, False, ""
 
@@ -168,7 +272,8 @@ def _out_size(o) -> int:
 def check_title(path: Path, nb) -> list:
     cells = [c for c in nb["cells"] if src_of(c).strip()]
     first = next((c for c in cells if c["cell_type"] == "markdown"), None)
-    if first is None: return ["title: no markdown cell"]
+    if first is None:
+        return ["title: no markdown cell"]
     lines = [l for l in src_of(first).strip().splitlines() if l.strip()]
     head, rest = lines[0], lines[1:]
     name = path.stem
@@ -187,8 +292,10 @@ def check_title(path: Path, nb) -> list:
     else:
         ok = re.fullmatch(r"# [^#\s].*", head)
         want = "`# Title`"
-    if not ok: probs.append(f"title: first line is {head[:70]!r}, want {want}")
-    if not rest or not re.match(r">\s*\S", rest[0]): probs.append("title: no `> summary` line after the title")
+    if not ok:
+        probs.append(f"title: first line is {head[:70]!r}, want {want}")
+    if not rest or not re.match(r">\s*\S", rest[0]):
+        probs.append("title: no `> summary` line after the title")
     return probs
 
 
@@ -196,14 +303,17 @@ def check_notebook(path: Path, nb, plotters) -> tuple:
     "(problems, stats) for one notebook"
     probs, stats = [], Counter()
     size = path.stat().st_size
-    if size > MAX_NOTEBOOK: probs.append(f"size: notebook file is {size / 1e6:.1f} MB (limit {MAX_NOTEBOOK / 1e6:.0f} MB)")
+    if size > MAX_NOTEBOOK:
+        probs.append(f"size: notebook file is {size / 1e6:.1f} MB (limit {MAX_NOTEBOOK / 1e6:.0f} MB)")
     probs += check_title(path, nb)
     code_i = 0
     for cell in nb["cells"]:
-        if cell["cell_type"] != "code": continue
+        if cell["cell_type"] != "code":
+            continue
         code_i += 1
         src = src_of(cell)
-        if not src.strip(): continue
+        if not src.strip():
+            continue
         where = f"code cell {code_i} ({src.strip().splitlines()[0][:50]!r})"
         outs = cell.get("outputs", [])
         stats["code"] += 1
@@ -228,8 +338,11 @@ def check_notebook(path: Path, nb, plotters) -> tuple:
             probs.append(f"outputs: {where} {why} but has no saved output")
     if stats["displaying"] and not stats["with_outputs"]:  # one line says it all
         probs = [p for p in probs if not p.startswith(("outputs:", "figure:"))]
-        probs.insert(0, f"outputs: NO saved outputs at all: {stats['displaying']} cells display something, "
-                        f"{stats['figures_expected']} of them figures; execute the notebook and save it")
+        probs.insert(
+            0,
+            f"outputs: NO saved outputs at all: {stats['displaying']} cells display something, "
+            f"{stats['figures_expected']} of them figures; execute the notebook and save it",
+        )
     return probs, stats
 
 
@@ -238,27 +351,36 @@ def page_notebooks(nbs: Path = None) -> list:
 
 
 def _sidebar_files(node, out):
-    if isinstance(node, str): out.append(node)
+    if isinstance(node, str):
+        out.append(node)
     elif isinstance(node, dict):
-        if "href" in node: out.append(node["href"])
-        for v in node.get("contents", []): _sidebar_files(v, out)
+        if "href" in node:
+            out.append(node["href"])
+        for v in node.get("contents", []):
+            _sidebar_files(v, out)
     elif isinstance(node, list):
-        for v in node: _sidebar_files(v, out)
+        for v in node:
+            _sidebar_files(v, out)
     return out
 
 
 def check_sidebar(nbs: Path = NBS) -> list:
     import yaml
+
     p = nbs / "sidebar.yml"
-    if not p.exists(): return ["sidebar: nbs/sidebar.yml is missing"]
+    if not p.exists():
+        return ["sidebar: nbs/sidebar.yml is missing"]
     side = yaml.safe_load(p.read_text(encoding="utf-8"))
     listed = _sidebar_files(side["website"]["sidebar"]["contents"], [])
     probs = []
     for f, n in Counter(listed).items():
-        if n > 1: probs.append(f"sidebar: {f} is listed {n} times")
-        if not (nbs / f).exists(): probs.append(f"sidebar: {f} is listed but nbs/{f} does not exist")
+        if n > 1:
+            probs.append(f"sidebar: {f} is listed {n} times")
+        if not (nbs / f).exists():
+            probs.append(f"sidebar: {f} is listed but nbs/{f} does not exist")
     for nb in page_notebooks(nbs):
-        if nb.name not in listed: probs.append(f"sidebar: {nb.name} is not listed in nbs/sidebar.yml")
+        if nb.name not in listed:
+            probs.append(f"sidebar: {nb.name} is not listed in nbs/sidebar.yml")
     return probs
 
 
@@ -266,15 +388,18 @@ def check_nbdev_yml() -> list:
     "nbs/nbdev.yml must be what nbdev-docs writes from pyproject.toml (it rewrites the file on every build)"
     from nbdev.config import get_config
     from nbdev.quarto import _nbdev_yml
+
     cfg = get_config(ROOT)
     vals = {k: cfg[k] for k in ["title", "description", "branch", "git_url", "doc_host", "doc_baseurl"]}
     vals["doc_path"] = cfg.doc_path.name
     want = _nbdev_yml.format(**vals)
     got = (NBS / "nbdev.yml").read_text(encoding="utf-8") if (NBS / "nbdev.yml").exists() else ""
     if got != want:
-        return ["nbdev.yml: differs from what nbdev-docs generates from pyproject.toml (title, description, URLs "
-                "come from [project] and [tool.nbdev]); write it with: python -c 'from nbdev.quarto import "
-                "refresh_quarto_yml; refresh_quarto_yml()'"]
+        return [
+            "nbdev.yml: differs from what nbdev-docs generates from pyproject.toml (title, description, URLs "
+            "come from [project] and [tool.nbdev]); write it with: python -c 'from nbdev.quarto import "
+            "refresh_quarto_yml; refresh_quarto_yml()'"
+        ]
     return []
 
 
@@ -289,19 +414,24 @@ def main(argv=None) -> int:
     nbs = {p: json.loads(p.read_text(encoding="utf-8")) for p in paths}
     plotters = plotting_functions(json.loads(p.read_text(encoding="utf-8")) for p in page_notebooks(a.nbs))
     total, bad = 0, 0
-    if not a.quiet: print(f"{'notebook':28} {'code':>5} {'w/ out':>6} {'figs':>5} {'slow':>5}  result")
+    if not a.quiet:
+        print(f"{'notebook':28} {'code':>5} {'w/ out':>6} {'figs':>5} {'slow':>5}  result")
     for p, nb in nbs.items():
         probs, st = check_notebook(p, nb, plotters)
         total += len(probs)
         bad += bool(probs)
         if not a.quiet or probs:
-            print(f"{p.name:28} {st['code']:5} {st['with_outputs']:6} {st['images']:5} {st['slow']:5}  "
-                  f"{'ok' if not probs else f'{len(probs)} problem(s)'}")
-        for pr in probs: print(f"    - {pr}")
+            print(
+                f"{p.name:28} {st['code']:5} {st['with_outputs']:6} {st['images']:5} {st['slow']:5}  "
+                f"{'ok' if not probs else f'{len(probs)} problem(s)'}"
+            )
+        for pr in probs:
+            print(f"    - {pr}")
     if not a.notebooks:
         site = check_sidebar(a.nbs) + (check_nbdev_yml() if a.nbs == NBS else [])
         print(f"site config: {'ok' if not site else f'{len(site)} problem(s)'}")
-        for pr in site: print(f"    - {pr}")
+        for pr in site:
+            print(f"    - {pr}")
         total += len(site)
     print(f"check_notebooks: {len(nbs)} notebooks, {bad} with problems, {total} problem(s) in all")
     return 1 if total else 0

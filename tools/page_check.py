@@ -56,9 +56,20 @@ CACHE = ROOT / "tools" / ".cache"
 MATHJAX = CACHE / "node_modules" / "mathjax" / "es5"
 COLUMN = 800  # px: Quarto's default body column
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--hide-scrollbars", "--mute-audio", "--disable-extensions", "--font-render-hinting=none"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--mute-audio",
+    "--disable-extensions",
+    "--font-render-hinting=none",
+]
 
 
 # ---------------------------------------------------------------- 1. nbdev's processing
@@ -68,9 +79,11 @@ def _proc_one(src: str, dst: str) -> str:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("MPLBACKEND", "Agg")
     import warnings
+
     warnings.simplefilter("ignore")
     from nbdev.processors import FilterDefaults
     from nbdev.serve_drv import main
+
     try:
         main((Path(src), Path(dst), FilterDefaults))
         return ""
@@ -83,27 +96,32 @@ def _proc_one(src: str, dst: str) -> str:
 def process(notebooks, workers: int, force: bool) -> dict:
     "nbdev-process `notebooks` into _proc/ (skipping those already up to date); {name: error}"
     import nbdev.processors
+
     PROC.mkdir(exist_ok=True)
     newest_tool = max(Path(nbdev.processors.__file__).stat().st_mtime, (ROOT / "pyproject.toml").stat().st_mtime)
     todo, errors = [], {}
     for nb in notebooks:
         dst, err = PROC / nb.name, PROC / f".{nb.stem}.error"
         fresh = dst.exists() and dst.stat().st_mtime > max(nb.stat().st_mtime, newest_tool)
-        if fresh and not force: continue
+        if fresh and not force:
+            continue
         if err.exists() and err.stat().st_mtime > max(nb.stat().st_mtime, newest_tool) and not force:
             errors[nb.name] = err.read_text()
             continue
         dst.unlink(missing_ok=True)
         todo.append(nb)
-    if todo: print(f"nbdev processing {len(todo)} notebook(s) with {workers} worker(s) ...", flush=True)
+    if todo:
+        print(f"nbdev processing {len(todo)} notebook(s) with {workers} worker(s) ...", flush=True)
     env_path = os.environ.get("PYTHONPATH", "")
     os.environ["PYTHONPATH"] = str(ROOT) + (os.pathsep + env_path if env_path else "")
     import multiprocessing as mp
+
     with cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as ex:
         futs = {ex.submit(_proc_one, str(nb), str(PROC / nb.name)): nb for nb in todo}
         for f in cf.as_completed(futs):
             nb = futs[f]
-            try: e = f.result()
+            try:
+                e = f.result()
             except Exception as ex_:  # noqa: BLE001 — a worker that died
                 e = f"worker died: {ex_}"
             t = time.strftime("%H:%M:%S")
@@ -111,7 +129,8 @@ def process(notebooks, workers: int, force: bool) -> dict:
             if e:
                 errors[nb.name] = e
                 (PROC / f".{nb.stem}.error").write_text(e)
-            else: (PROC / f".{nb.stem}.error").unlink(missing_ok=True)
+            else:
+                (PROC / f".{nb.stem}.error").unlink(missing_ok=True)
     return errors
 
 
@@ -131,7 +150,8 @@ window.MathJax = {
 {% block extra_css %}
 <style>
   body { margin: 0; background: white; font-size: 16px; }
-  main, .jp-Notebook { max-width: COLUMNpx !important; width: COLUMNpx; margin: 0 auto !important; padding: 1.5rem 0 4rem 0 !important; overflow: visible !important; }
+  main, .jp-Notebook { max-width: COLUMNpx !important; width: COLUMNpx; margin: 0 auto !important;
+                       padding: 1.5rem 0 4rem 0 !important; overflow: visible !important; }
   .jp-InputPrompt, .jp-OutputPrompt, .jp-Collapser { display: none !important; }
   .jp-Cell { padding: 0 !important; margin-bottom: 1rem; }
   .jp-InputArea-editor { border: none !important; background: #f8f8f8 !important; overflow: visible !important; }
@@ -156,6 +176,7 @@ _re_attr = re.compile(r"(\]\([^)\s]*\))\{[^}\n]*\}")  # pandoc link attributes: 
 
 def _inline_md(s: str) -> str:
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
     return re.sub(r"^<p>|</p>\s*$", "", markdown2html_mistune(s).strip())
 
 
@@ -163,6 +184,7 @@ def quartoize(nb) -> None:
     "What Quarto does with nbdev's output: front matter → title block, cell options applied and removed"
     import yaml
     from nbformat.v4 import new_markdown_cell
+
     cells = []
     for i, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)  # execnb's timings (show_doc cells): not in the notebook schema
@@ -171,8 +193,10 @@ def quartoize(nb) -> None:
             fm = yaml.safe_load(src.strip().strip("-")) or {}
             title, desc = fm.get("title"), fm.get("description")
             head = '<header id="title-block-header">'
-            if title: head += f'<h1 class="title">{_inline_md(str(title))}</h1>'
-            if desc: head += f'<p class="description">{_inline_md(str(desc))}</p>'
+            if title:
+                head += f'<h1 class="title">{_inline_md(str(title))}</h1>'
+            if desc:
+                head += f'<p class="description">{_inline_md(str(desc))}</p>'
             cells.append(new_markdown_cell(head + "</header>"))
             continue
         if cell.cell_type == "code":
@@ -181,14 +205,18 @@ def quartoize(nb) -> None:
                 k, v = _re_opt.match(lines.pop(0)).groups()
                 opts[k] = v.strip().strip("\"'")
             cell.source = "\n".join(lines)
-            if opts.get("include") == "false": continue
+            if opts.get("include") == "false":
+                continue
             tags = set(cell.metadata.get("tags", []))
-            if opts.get("echo") == "false": tags.add("remove_input")
-            if opts.get("output") == "false": tags.add("remove_output")
+            if opts.get("echo") == "false":
+                tags.add("remove_input")
+            if opts.get("output") == "false":
+                tags.add("remove_output")
             cell.metadata["tags"] = sorted(tags)
             for o in cell.get("outputs", []):
                 md = o.get("data", {}).get("text/markdown")
-                if md: o["data"]["text/markdown"] = _re_attr.sub(r"\1", md)
+                if md:
+                    o["data"]["text/markdown"] = _re_attr.sub(r"\1", md)
         cells.append(cell)
     nb.cells = cells
 
@@ -198,12 +226,19 @@ def render(proc_nb: Path, out_html: Path, mathjax_url: str) -> None:
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
+
     nb = nbformat.read(proc_nb, as_version=4)
     quartoize(nb)
-    trp = TagRemovePreprocessor(remove_input_tags={"remove_input"}, remove_all_outputs_tags={"remove_output"},
-                                enabled=True)
-    ex = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"pagecheck.html.j2": TEMPLATE})],
-                      template_file="pagecheck.html.j2", mathjax_url=mathjax_url, exclude_anchor_links=True)
+    trp = TagRemovePreprocessor(
+        remove_input_tags={"remove_input"}, remove_all_outputs_tags={"remove_output"}, enabled=True
+    )
+    ex = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"pagecheck.html.j2": TEMPLATE})],
+        template_file="pagecheck.html.j2",
+        mathjax_url=mathjax_url,
+        exclude_anchor_links=True,
+    )
     ex.register_preprocessor(trp, enabled=True)
     body, _ = ex.from_notebook_node(nb, resources={"metadata": {"name": proc_nb.stem}})
     out_html.write_text(body, encoding="utf-8")
@@ -284,14 +319,17 @@ CHECK_JS = r"""
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     "Serves /mathjax/ from the npm cache and everything else from the rendered pages"
+
     pages: Path = None
 
     def translate_path(self, path):
         path = path.split("?", 1)[0].split("#", 1)[0]
-        if path.startswith("/mathjax/"): return str(MATHJAX / path[len("/mathjax/"):])
+        if path.startswith("/mathjax/"):
+            return str(MATHJAX / path[len("/mathjax/") :])
         return str(self.pages / path.lstrip("/"))
 
-    def log_message(self, *a): pass
+    def log_message(self, *a):
+        pass
 
 
 class Browser:
@@ -299,14 +337,25 @@ class Browser:
 
     def __init__(self, exe: str, width: int):
         import websocket
+
         self.tmp = tempfile.mkdtemp(prefix="pagecheck-chromium-")
-        self.proc = subprocess.Popen([exe, *CHROMIUM_FLAGS, f"--user-data-dir={self.tmp}",
-                                      "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-                                      f"--window-size={width},1000", "about:blank"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [
+                exe,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={self.tmp}",
+                "--remote-debugging-port=0",
+                "--remote-debugging-address=127.0.0.1",
+                f"--window-size={width},1000",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port_file, t0 = Path(self.tmp) / "DevToolsActivePort", time.time()
         while not port_file.exists() or not port_file.read_text().strip():
-            if time.time() - t0 > 30 or self.proc.poll() is not None: raise RuntimeError("Chromium did not start")
+            if time.time() - t0 > 30 or self.proc.poll() is not None:
+                raise RuntimeError("Chromium did not start")
             time.sleep(0.1)
         port = int(port_file.read_text().split()[0])
         targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list"))
@@ -322,14 +371,16 @@ class Browser:
         while True:
             msg = json.loads(self.ws.recv())
             if msg.get("id") == self.n:
-                if "error" in msg: raise RuntimeError(f"{method}: {msg['error']}")
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
                 return msg.get("result", {})
 
     def wait_event(self, name, timeout=60):
         t0 = time.time()
         while time.time() - t0 < timeout:
             msg = json.loads(self.ws.recv())
-            if msg.get("method") == name: return msg
+            if msg.get("method") == name:
+                return msg
         raise TimeoutError(name)
 
     def check(self, url: str, png: Path, max_height: int) -> dict:
@@ -339,29 +390,39 @@ class Browser:
         res = json.loads(r["result"]["value"])
         h = min(res["height"], max_height)
         res["shot_height"] = h
-        shot = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
-                         clip={"x": 0, "y": 0, "width": self.width, "height": h, "scale": 1})
+        shot = self.call(
+            "Page.captureScreenshot",
+            format="png",
+            captureBeyondViewport=True,
+            clip={"x": 0, "y": 0, "width": self.width, "height": h, "scale": 1},
+        )
         png.write_bytes(base64.b64decode(shot["data"]))
         return res
 
     def close(self):
-        try: self.ws.close()
+        try:
+            self.ws.close()
         finally:
             self.proc.terminate()
-            try: self.proc.wait(10)
-            except subprocess.TimeoutExpired: self.proc.kill()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
             shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def find_chromium() -> str:
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        if shutil.which(name): return shutil.which(name)
+        if shutil.which(name):
+            return shutil.which(name)
     sys.exit("page_check: no Chromium found; on Debian: apt-get install -y chromium")
 
 
 def ensure_mathjax() -> None:
-    if (MATHJAX / "tex-chtml-full.js").exists(): return
-    if not shutil.which("npm"): sys.exit("page_check: MathJax is not in tools/.cache and there is no npm to install it")
+    if (MATHJAX / "tex-chtml-full.js").exists():
+        return
+    if not shutil.which("npm"):
+        sys.exit("page_check: MathJax is not in tools/.cache and there is no npm to install it")
     print("installing MathJax 3 from the npm registry into tools/.cache ...", flush=True)
     CACHE.mkdir(parents=True, exist_ok=True)
     subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(CACHE), "mathjax@3"], check=True)
@@ -398,8 +459,11 @@ def main(argv=None) -> int:
     browser = Browser(exe, a.width)
     try:
         for nb in nbs:
-            probs = [["processing", f"nbdev processing failed, so nbdev-docs fails: {errors[nb.name]}"]] \
-                if nb.name in errors else []
+            probs = (
+                [["processing", f"nbdev processing failed, so nbdev-docs fails: {errors[nb.name]}"]]
+                if nb.name in errors
+                else []
+            )
             info = {}
             if nb.name not in errors:
                 try:
@@ -414,15 +478,26 @@ def main(argv=None) -> int:
     finally:
         browser.close()
         server.shutdown()
-    lines = [f"# Page check: {len(nbs)} page(s)", "",
-             f"nbdev processing {t_proc:.0f} s, rendering and browser {time.time() - t0 - t_proc:.0f} s. "
-             f"Screenshots: {a.out.relative_to(ROOT) if a.out.is_relative_to(ROOT) else a.out}/NAME.png", "",
-             "| page | images | formulas | height (px) | problems |", "|---|---|---|---|---|"]
+    lines = [
+        f"# Page check: {len(nbs)} page(s)",
+        "",
+        f"nbdev processing {t_proc:.0f} s, rendering and browser {time.time() - t0 - t_proc:.0f} s. "
+        f"Screenshots: {a.out.relative_to(ROOT) if a.out.is_relative_to(ROOT) else a.out}/NAME.png",
+        "",
+        "| page | images | formulas | height (px) | problems |",
+        "|---|---|---|---|---|",
+    ]
     for name, (probs, info) in results.items():
-        cell = "<br>".join(f"**{k}**{' (note)' if k in NOTES else ''}: {html.escape(' '.join(v.split()))}"
-                           for k, v in probs) or "ok"
-        lines.append(f"| {name} | {info.get('images', '-')} | {info.get('math', '-')} | {info.get('height', '-')} "
-                     f"| {cell.replace('|', '&#124;')} |")
+        cell = (
+            "<br>".join(
+                f"**{k}**{' (note)' if k in NOTES else ''}: {html.escape(' '.join(v.split()))}" for k, v in probs
+            )
+            or "ok"
+        )
+        lines.append(
+            f"| {name} | {info.get('images', '-')} | {info.get('math', '-')} | {info.get('height', '-')} "
+            f"| {cell.replace('|', '&#124;')} |"
+        )
     bad = [n for n, (p, _) in results.items() if any(k not in NOTES for k, _ in p)]
     lines += ["", f"page_check: {len(results)} pages, {len(bad)} with problems"]
     (a.out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
