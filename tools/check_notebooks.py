@@ -21,6 +21,12 @@ helpers, not pages) this checks:
 - sidebar: every page notebook is listed in nbs/sidebar.yml exactly once, every listed file exists.
 - nbdev.yml: equals what `nbdev-docs` regenerates from pyproject.toml (it overwrites the file when
   building the site, so a hand edit there would silently not be published).
+- docs-build: the site can be built. While nbdev-docs processes a notebook, nbdev's `exec_show_docs`
+  runs, in order, the exported cells, the `show_doc` cells and every cell that contains an import. A cell
+  run there that uses a name which only a skipped cell defines fails the whole build (checked statically
+  here; tools/page_check.py runs nbdev's processing itself).
+Notes (printed; failing only with --strict): a `#| slow` cell that imports something, which nbdev-docs
+therefore runs at full size.
 
 Prints a report and exits 1 when anything fails.
 """
@@ -214,7 +220,7 @@ def _draws(calls, plotters) -> bool:
 
 
 def plotting_functions(notebooks) -> set:
-    "Functions defined in any notebook that draw with matplotlib (directly or through another) and leave the figure open"
+    "Functions defined in any notebook that draw with matplotlib (directly or through one) and leave the figure open"
     defs = {}
     for nb in notebooks:
         for cell in nb["cells"]:
@@ -300,12 +306,13 @@ def check_title(path: Path, nb) -> list:
 
 
 def check_notebook(path: Path, nb, plotters) -> tuple:
-    "(problems, stats) for one notebook"
-    probs, stats = [], Counter()
+    "(problems, notes, stats) for one notebook"
+    probs, notes, stats = [], [], Counter()
     size = path.stat().st_size
     if size > MAX_NOTEBOOK:
         probs.append(f"size: notebook file is {size / 1e6:.1f} MB (limit {MAX_NOTEBOOK / 1e6:.0f} MB)")
     probs += check_title(path, nb)
+    docs_build = DocsBuild()
     code_i = 0
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
@@ -326,6 +333,9 @@ def check_notebook(path: Path, nb, plotters) -> tuple:
             if (n := _out_size(o)) > MAX_OUTPUT:
                 probs.append(f"size: {where} has a {n / 1e3:.0f} kB output (limit {MAX_OUTPUT / 1e3:.0f} kB)")
         d = directives(src)
+        docs_probs, docs_notes = docs_build.cell(src, d, where)
+        probs += docs_probs
+        notes += docs_notes
         if d.keys() & NO_OUTPUT_DIRECTIVES or d.get("eval", "").lower() == "false":
             stats["slow"] += "slow" in d
             continue
@@ -343,7 +353,93 @@ def check_notebook(path: Path, nb, plotters) -> tuple:
             f"outputs: NO saved outputs at all: {stats['displaying']} cells display something, "
             f"{stats['figures_expected']} of them figures; execute the notebook and save it",
         )
-    return probs, stats
+    return probs, notes, stats
+
+
+class DocsBuild:
+    """What nbdev-docs runs of a notebook: while it processes the notebook for the site, nbdev's `exec_show_docs`
+    executes, in order, the exported cells, the cells that `show_doc`, and every cell that imports something.
+    A cell run there that needs a name only a skipped cell defines fails the site build."""
+
+    def __init__(self):
+        import builtins
+
+        self.defined = set(dir(builtins)) | {"display", "get_ipython", "show_doc", "In", "Out", "exit", "quit"}
+        self.certain = True  # False after a star import whose names are unknown
+
+    @staticmethod
+    def runs(src: str, d: dict, tree) -> bool:
+        "nbdev's `_do_eval`: does the docs build execute this cell?"
+        if d.get("eval", "").lower() == "false" or "nbdev_export()" in src:
+            return False
+        if d.keys() & {"export", "exports", "exporti", "exec_doc"}:
+            return True
+        if any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(tree)):
+            return True
+        return any(
+            isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and _call_name(n.value) == "show_doc"
+            for n in tree.body
+        )
+
+    def _star_names(self, module: str):
+        if module.startswith("lmbook"):
+            f = ROOT / (module.replace(".", "/") + ".py")
+            try:
+                for n in ast.parse(f.read_text(encoding="utf-8")).body:
+                    if isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in n.targets):
+                        return set(ast.literal_eval(n.value))
+            except (OSError, SyntaxError, ValueError):
+                return None
+            return None
+        try:
+            import importlib
+
+            m = importlib.import_module(module)
+        except Exception:  # noqa: BLE001 — unknown names: stop judging this notebook
+            return None
+        return set(getattr(m, "__all__", [k for k in dir(m) if not k.startswith("_")]))
+
+    def cell(self, src: str, d: dict, where: str) -> tuple:
+        "(problems, notes) for the next code cell"
+        try:
+            tree = ast.parse(_code(src))
+        except SyntaxError:
+            return [], []
+        if not self.runs(src, d, tree):
+            return [], []
+        stores, loads = set(), set()
+        for n in _top_level_walk(tree):  # module-level names only: a function's locals are not defined by it
+            if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+                stores.add(n.id)
+            elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                stores.add(n.name)
+            elif isinstance(n, ast.ExceptHandler) and n.name:
+                stores.add(n.name)
+            elif isinstance(n, (ast.Import, ast.ImportFrom)):
+                for a in n.names:
+                    if a.name == "*":
+                        names = self._star_names(n.module or "")
+                        if names is None:
+                            self.certain = False
+                        else:
+                            stores |= names
+                    else:
+                        stores.add((a.asname or a.name).split(".")[0])
+        for n in _top_level_walk(tree):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                loads.add(n.id)
+        missing = sorted(loads - stores - self.defined)
+        self.defined |= stores
+        probs, notes = [], []
+        if missing and self.certain:
+            probs.append(
+                f"docs-build: {where} is run again by nbdev-docs (nbdev runs every cell that contains an import) "
+                f"and uses {', '.join(missing[:5])}, defined only in cells the docs build skips: building the site "
+                "fails. Move the import(s) to a cell of their own"
+            )
+        elif "slow" in d:
+            notes.append(f"docs-build: {where} is `#| slow` but imports something, so nbdev-docs runs it (full size)")
+        return probs, notes
 
 
 def page_notebooks(nbs: Path = None) -> list:
@@ -407,33 +503,39 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("notebooks", nargs="*", help="notebooks to check (default: every page in nbs/)")
     ap.add_argument("--nbs", type=Path, default=NBS, help="the notebooks folder (default: nbs/)")
-    ap.add_argument("--quiet", action="store_true", help="print only problems and the summary")
+    ap.add_argument("--quiet", action="store_true", help="print only notebooks with problems or notes, and the summary")
+    ap.add_argument("--strict", action="store_true", help="notes (cells the docs build runs again) fail too")
     a = ap.parse_args(argv)
     a.nbs = a.nbs.resolve()
     paths = [Path(p).resolve() for p in a.notebooks] or page_notebooks(a.nbs)
     nbs = {p: json.loads(p.read_text(encoding="utf-8")) for p in paths}
     plotters = plotting_functions(json.loads(p.read_text(encoding="utf-8")) for p in page_notebooks(a.nbs))
-    total, bad = 0, 0
+    total, bad, n_notes = 0, 0, 0
     if not a.quiet:
         print(f"{'notebook':28} {'code':>5} {'w/ out':>6} {'figs':>5} {'slow':>5}  result")
     for p, nb in nbs.items():
-        probs, st = check_notebook(p, nb, plotters)
+        probs, notes, st = check_notebook(p, nb, plotters)
+        if a.strict:
+            probs, notes = probs + notes, []
         total += len(probs)
+        n_notes += len(notes)
         bad += bool(probs)
-        if not a.quiet or probs:
+        if not a.quiet or probs or notes:
             print(
                 f"{p.name:28} {st['code']:5} {st['with_outputs']:6} {st['images']:5} {st['slow']:5}  "
                 f"{'ok' if not probs else f'{len(probs)} problem(s)'}"
             )
         for pr in probs:
             print(f"    - {pr}")
+        for pr in notes:
+            print(f"    - (note) {pr}")
     if not a.notebooks:
         site = check_sidebar(a.nbs) + (check_nbdev_yml() if a.nbs == NBS else [])
         print(f"site config: {'ok' if not site else f'{len(site)} problem(s)'}")
         for pr in site:
             print(f"    - {pr}")
         total += len(site)
-    print(f"check_notebooks: {len(nbs)} notebooks, {bad} with problems, {total} problem(s) in all")
+    print(f"check_notebooks: {len(nbs)} notebooks, {bad} with problems, {total} problem(s) in all, {n_notes} note(s)")
     return 1 if total else 0
 
 

@@ -116,8 +116,12 @@ def process(notebooks, workers: int, force: bool) -> dict:
     os.environ["PYTHONPATH"] = str(ROOT) + (os.pathsep + env_path if env_path else "")
     import multiprocessing as mp
 
-    with cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as ex:
-        futs = {ex.submit(_proc_one, str(nb), str(PROC / nb.name)): nb for nb in todo}
+    sys.path.insert(0, str(Path(__file__).parent))
+    import page_check  # workers find `_proc_one` by module name: IPython (show_doc's shell) replaces their __main__
+
+    ctx = mp.get_context("spawn")
+    with cf.ProcessPoolExecutor(workers, mp_context=ctx, max_tasks_per_child=1) as ex:
+        futs = {ex.submit(page_check._proc_one, str(nb), str(PROC / nb.name)): nb for nb in todo}
         for f in cf.as_completed(futs):
             nb = futs[f]
             try:
@@ -128,7 +132,8 @@ def process(notebooks, workers: int, force: bool) -> dict:
             print(f"  {t} {nb.name}: {'ok' if not e else 'FAILED'}", flush=True)
             if e:
                 errors[nb.name] = e
-                (PROC / f".{nb.stem}.error").write_text(e)
+                if not e.startswith("worker died"):  # a processing error is kept until the notebook changes
+                    (PROC / f".{nb.stem}.error").write_text(e)
             else:
                 (PROC / f".{nb.stem}.error").unlink(missing_ok=True)
     return errors
