@@ -84,13 +84,25 @@ def _proc_one(src: str, dst: str) -> str:
     from nbdev.processors import FilterDefaults
     from nbdev.serve_drv import main
 
+    class WithoutShowDocs(FilterDefaults):
+        "The same processing without running any cell: show_doc stays empty, the rest of the page can be checked"
+
+        def base_procs(self):
+            return [p for p in super().base_procs() if p.__name__ != "exec_show_docs"]
+
     try:
         main((Path(src), Path(dst), FilterDefaults))
         return ""
     except Exception as e:  # noqa: BLE001 — reported per page
         msg = str(e).strip()
         first, last = msg.splitlines()[0], msg.splitlines()[-1]
-        return f"{first} … {last}"[:400] if first != last else first[:400]
+        err = f"{first} … {last}"[:400] if first != last else first[:400]
+    try:
+        main((Path(src), Path(dst), WithoutShowDocs))
+        return err + " (page checked as processed without running cells: its show_doc entries are empty)"
+    except Exception:  # noqa: BLE001
+        Path(dst).unlink(missing_ok=True)
+        return err
 
 
 def process(notebooks, workers: int, force: bool) -> dict:
@@ -103,10 +115,10 @@ def process(notebooks, workers: int, force: bool) -> dict:
     for nb in notebooks:
         dst, err = PROC / nb.name, PROC / f".{nb.stem}.error"
         fresh = dst.exists() and dst.stat().st_mtime > max(nb.stat().st_mtime, newest_tool)
-        if fresh and not force:
-            continue
         if err.exists() and err.stat().st_mtime > max(nb.stat().st_mtime, newest_tool) and not force:
-            errors[nb.name] = err.read_text()
+            errors[nb.name] = err.read_text()  # failed before, and nothing changed since
+            continue
+        if fresh and not force:
             continue
         dst.unlink(missing_ok=True)
         todo.append(nb)
@@ -146,7 +158,8 @@ TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mathjax -%}
 <script>
 window.MathJax = {
-  tex: {inlineMath: [['$', '$'], ['\\(', '\\)']], displayMath: [['$$', '$$'], ['\\[', '\\]']], processEscapes: true},
+  // the delimiters pandoc's Markdown reads as math (`\\(` is not math in Quarto's Markdown, so it is not here)
+  tex: {inlineMath: [['$', '$']], displayMath: [['$$', '$$']], processEscapes: true},
   startup: {pageReady: () => MathJax.startup.defaultPageReady().then(() => { window.mathjaxDone = true; })}
 };
 </script>
@@ -163,10 +176,12 @@ window.MathJax = {
   .jp-InputArea { overflow: visible !important; }
   .jp-CodeCell pre, .jp-RenderedMarkdown pre, .jp-RenderedHTMLCommon pre { font-size: 14px !important; }
   /* code-overflow: wrap, as in nbs/_quarto.yml: source code and code in Markdown wraps */
-  .jp-InputArea pre, .jp-RenderedMarkdown pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+  .jp-InputArea pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
   /* output text keeps its lines and scrolls, as on the site */
   .jp-OutputArea-output pre { white-space: pre !important; overflow-x: auto !important; }
   .jp-OutputArea-output { overflow-x: auto; }
+  /* code in Markdown (show_doc's signatures included) is a Quarto code block: it wraps */
+  .jp-RenderedMarkdown pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
   header#title-block-header { margin-bottom: 2rem; }
   header#title-block-header h1.title { font-size: 2.2rem; margin-bottom: .5rem; }
   header#title-block-header p.description { font-style: italic; opacity: .75; font-size: 1.2rem; }
@@ -197,6 +212,8 @@ def quartoize(nb) -> None:
         if cell.cell_type == "raw" and i == 0 and src.lstrip().startswith("---"):
             fm = yaml.safe_load(src.strip().strip("-")) or {}
             title, desc = fm.get("title"), fm.get("description")
+            if str(title or "").lstrip().startswith("#"):
+                nb.metadata["pagecheck_problems"] = [["raw-hash", f"the title starts with '#': {title!r}"]]
             head = '<header id="title-block-header">'
             if title:
                 head += f'<h1 class="title">{_inline_md(str(title))}</h1>'
@@ -224,6 +241,15 @@ def quartoize(nb) -> None:
                     o["data"]["text/markdown"] = _re_attr.sub(r"\1", md)
         cells.append(cell)
     nb.cells = cells
+
+
+def pre_problems(proc_nb: Path) -> list:
+    "Problems seen in the processed notebook itself (the front matter)"
+    import nbformat
+
+    nb = nbformat.read(proc_nb, as_version=4)
+    quartoize(nb)
+    return nb.metadata.get("pagecheck_problems", [])
 
 
 def render(proc_nb: Path, out_html: Path, mathjax_url: str) -> None:
@@ -257,7 +283,7 @@ CHECK_JS = r"""
   await Promise.all([...document.images].map(i => i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; })));
   const P = [], COL = COLUMN;
   const short = s => s.replace(/\s+/g, ' ').trim().slice(0, 90);
-  const skip = el => el.closest('pre, code, script, style, mjx-container, textarea, .jp-InputArea');
+  const skip = el => el.closest('pre, code, script, style, mjx-container, textarea, .jp-CodeCell .jp-InputArea');
   if (!window.mathjaxDone) P.push(['math', 'MathJax did not finish typesetting in 30 s']);
   const hdr = document.querySelector('header#title-block-header');
   if (!hdr || !hdr.querySelector('h1.title')) P.push(['title', 'no title in the page header (front matter)']);
@@ -270,9 +296,10 @@ CHECK_JS = r"""
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n; (n = walker.nextNode());) {
     const el = n.parentElement, t = n.textContent;
-    if (t.includes('#|')) {
+    if (t.includes('#|') && !(el.closest('code') && el.closest('.jp-MarkdownCell'))) {  // not prose about one
       const line = t.split('\n').find(l => l.includes('#|'));
-      P.push(['directive', `"${short(line)}" is visible${el.closest('.jp-InputArea') ? ' in a code cell' : ''}`]);
+      const where = el.closest('.jp-CodeCell .jp-InputArea') ? ' in a code cell' : '';
+      P.push(['directive', `"${short(line)}" is visible${where}`]);
     }
     if (!el || skip(el)) continue;
     const m = t.match(/\$[^$\n]{1,60}\$|\\\(|\\\[|\\(frac|sum|mathrm|text|cdot|mid|log|sqrt|alpha|theta)\b/);
@@ -445,10 +472,11 @@ def main(argv=None) -> int:
     ap.add_argument("--max-height", type=int, default=60000, help="screenshots stop at this height in px")
     ap.add_argument("--workers", type=int, default=2, help="processes for nbdev's processing")
     ap.add_argument("--force", action="store_true", help="process every notebook again, even if up to date")
+    ap.add_argument("--nbs", type=Path, default=NBS, help="the notebooks folder (default: nbs/)")
     a = ap.parse_args(argv)
     exe = find_chromium()
     ensure_mathjax()
-    nbs = sorted(p for p in NBS.glob("*.ipynb") if not p.name.startswith(("_", ".")))
+    nbs = sorted(p for p in a.nbs.resolve().glob("*.ipynb") if not p.name.startswith(("_", ".")))
     if a.patterns:
         nbs = [p for p in nbs if any(fnmatch.fnmatch(p.name, pat) or pat in p.name for pat in a.patterns)]
     t0 = time.time()
@@ -470,11 +498,11 @@ def main(argv=None) -> int:
                 else []
             )
             info = {}
-            if nb.name not in errors:
+            if (PROC / nb.name).exists():
                 try:
                     render(PROC / nb.name, pages / f"{nb.stem}.html", f"{base}/mathjax/tex-chtml-full.js")
                     info = browser.check(f"{base}/{nb.stem}.html", a.out / f"{nb.stem}.png", a.max_height)
-                    probs += info["problems"]
+                    probs += info["problems"] + pre_problems(PROC / nb.name)
                 except Exception as e:  # noqa: BLE001 — reported per page
                     probs.append(["render", f"{type(e).__name__}: {e}"[:300]])
             results[nb.name] = (probs, info)
