@@ -20,13 +20,15 @@ The site is Quarto's rendering of nbdev's processed notebooks. Quarto is not nee
 Checks per page (each a problem unless marked as a note):
 - raw-hash: a heading or paragraph whose text starts with `#` (a broken `# # Title`, a stray `#`)
 - directive: an nbdev/Quarto directive `#|` visible on the page
-- code-overflow: a source code block wider than the column
+- code-overflow: a source code block wider than the column; a code block in the prose (a diagram, a
+  listing) whose lines are longer than the column, so that they wrap
 - output-overflow: an output or table wider than the column (the reader must scroll sideways)
 - broken-image: an image that did not load (naturalWidth 0)
 - math: a MathJax error, or TeX left untypeset in the text (`$...$`, `\\(`, `\\frac` ...)
 - html-tag: text swallowed as an unknown HTML tag (`<unk>` written outside backticks)
 - title: no title, or no description, in the page header
 - stderr (note): a stderr stream shown on the page (warnings, progress bars)
+- wrapped (note): code cells with lines longer than the column, which wrap
 
 Writes _pagecheck/report.md (a table: page, problems) and prints it; exits 1 when a page has problems.
 """
@@ -99,7 +101,7 @@ def _proc_one(src: str, dst: str) -> str:
         err = f"{first} … {last}"[:400] if first != last else first[:400]
     try:
         main((Path(src), Path(dst), WithoutShowDocs))
-        return err + " (page checked as processed without running cells: its show_doc entries are empty)"
+        return err + " (the rest of the page checked as processed without running any cell)"
     except Exception:  # noqa: BLE001
         Path(dst).unlink(missing_ok=True)
         return err
@@ -288,10 +290,11 @@ CHECK_JS = r"""
   const hdr = document.querySelector('header#title-block-header');
   if (!hdr || !hdr.querySelector('h1.title')) P.push(['title', 'no title in the page header (front matter)']);
   else if (!hdr.querySelector('p.description')) P.push(['title', 'no description (`> summary` line) under the title']);
-  for (const el of document.querySelectorAll('h1, h2, h3, h4, h5, h6, p, li, td, th')) {
+  for (const el of document.querySelectorAll('h1, h2, h3, h4, h5, h6, p, li')) {
     if (skip(el)) continue;
-    const t = el.innerText.trim();
-    if (/^#/.test(t)) P.push(['raw-hash', `<${el.tagName.toLowerCase()}> starts with "#": "${short(t)}"`]);
+    const t = el.innerText.trim();  // Markdown heading syntax left as text: "# Title", "## 2. Section", "#Title"
+    if (/^#{1,6}(\s|#|[A-Za-z0-9\u4e00-\u9fff])/.test(t))
+      P.push(['raw-hash', `<${el.tagName.toLowerCase()}> starts with "#": "${short(t)}"`]);
   }
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n; (n = walker.nextNode());) {
@@ -330,6 +333,20 @@ CHECK_JS = r"""
             `${inInput ? 'code' : 'output text'} ${pre.scrollWidth}px wide in a ${pre.clientWidth}px column ` +
             `(longest line ${line.length} chars: "${short(line).slice(0, 60)}")`]);
   }
+  let wrapped = 0;  // source lines longer than the column: they wrap (code-overflow: wrap)
+  for (const pre of document.querySelectorAll('.jp-MarkdownCell pre, .jp-CodeCell .jp-InputArea pre')) {
+    const els = [pre, ...pre.querySelectorAll('*')], saved = els.map(e => e.getAttribute('style'));
+    els.forEach(e => e.style.setProperty('white-space', 'pre', 'important'));
+    const over = pre.scrollWidth > pre.clientWidth + 1, w = pre.scrollWidth;
+    els.forEach((e, i) => saved[i] === null ? e.removeAttribute('style') : e.setAttribute('style', saved[i]));
+    if (!over) continue;
+    const line = pre.innerText.split('\n').reduce((a, b) => b.length > a.length ? b : a, '');
+    if (pre.closest('.jp-MarkdownCell'))  // a diagram or listing in the prose: wrapped, it falls apart
+      P.push(['code-overflow', `a code block in the prose is ${w}px wide in a ${pre.clientWidth}px column, ` +
+              `so its lines wrap (longest ${line.length} chars: "${short(line).slice(0, 60)}")`]);
+    else wrapped++;
+  }
+  if (wrapped) P.push(['wrapped', `${wrapped} code cell(s) with lines longer than the column (they wrap)`]);
   const main = document.querySelector('main') || document.querySelector('.jp-Notebook');
   const right = main.getBoundingClientRect().right;
   for (const tb of document.querySelectorAll('table')) {
@@ -461,7 +478,7 @@ def ensure_mathjax() -> None:
 
 
 # ---------------------------------------------------------------- the run
-NOTES = {"stderr"}
+NOTES = {"stderr", "wrapped"}
 
 
 def main(argv=None) -> int:
