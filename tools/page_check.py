@@ -334,18 +334,23 @@ CHECK_JS = r"""
             `(longest line ${line.length} chars: "${short(line).slice(0, 60)}")`]);
   }
   let wrapped = 0;  // source lines longer than the column: they wrap (code-overflow: wrap)
-  for (const pre of document.querySelectorAll('.jp-MarkdownCell pre, .jp-CodeCell .jp-InputArea pre')) {
-    const els = [pre, ...pre.querySelectorAll('*')], saved = els.map(e => e.getAttribute('style'));
-    els.forEach(e => e.style.setProperty('white-space', 'pre', 'important'));
-    const over = pre.scrollWidth > pre.clientWidth + 1, w = pre.scrollWidth;
-    els.forEach((e, i) => saved[i] === null ? e.removeAttribute('style') : e.setAttribute('style', saved[i]));
-    if (!over) continue;
+  const srcs = [...document.querySelectorAll('.jp-MarkdownCell pre, .jp-CodeCell .jp-InputArea pre')];
+  const nowrap = document.createElement('style');  // measure every block unwrapped at once: one layout
+  nowrap.textContent = 'html body.pc-nowrap pre, html body.pc-nowrap pre * { white-space: pre !important; }';
+  document.head.appendChild(nowrap);
+  document.body.classList.add('pc-nowrap');
+  const widths = srcs.map(pre => [pre.scrollWidth, pre.clientWidth]);
+  document.body.classList.remove('pc-nowrap');
+  nowrap.remove();
+  srcs.forEach((pre, k) => {
+    const [w, cw] = widths[k];
+    if (w <= cw + 1) return;
     const line = pre.innerText.split('\n').reduce((a, b) => b.length > a.length ? b : a, '');
     if (pre.closest('.jp-MarkdownCell'))  // a diagram or listing in the prose: wrapped, it falls apart
-      P.push(['code-overflow', `a code block in the prose is ${w}px wide in a ${pre.clientWidth}px column, ` +
+      P.push(['code-overflow', `a code block in the prose is ${w}px wide in a ${cw}px column, ` +
               `so its lines wrap (longest ${line.length} chars: "${short(line).slice(0, 60)}")`]);
     else wrapped++;
-  }
+  });
   if (wrapped) P.push(['wrapped', `${wrapped} code cell(s) with lines longer than the column (they wrap)`]);
   const main = document.querySelector('main') || document.querySelector('.jp-Notebook');
   const right = main.getBoundingClientRect().right;
@@ -444,6 +449,7 @@ class Browser:
             format="png",
             captureBeyondViewport=True,
             clip={"x": 0, "y": 0, "width": self.width, "height": h, "scale": 1},
+            optimizeForSpeed=True,
         )
         png.write_bytes(base64.b64decode(shot["data"]))
         return res
