@@ -45,7 +45,7 @@ def apply_repetition_penalty(
     previous_ids: Sequence[int],  # ids generated (and prompted) so far
     penalty: float = 1.0,  # > 1 discourages repeats; 1 leaves `logits` unchanged
 ) -> np.ndarray:  # a penalised copy, (V,)
-    "CTRL's repetition penalty: divide positive, multiply negative scores of already-seen ids by `penalty`."
+    "A CTRL-style repetition penalty: divide positive, multiply negative scores of already-seen ids by `penalty`."
     if penalty <= 0:
         raise ValueError(f"penalty must be > 0 (1 = no penalty), got {penalty}.")
     z = _as_logits(logits).copy()
@@ -256,7 +256,7 @@ def distinct_n(
     seqs: Sequence[Sequence],  # generated texts as token (or id) lists
     n: int = 2,  # n-gram length
 ) -> float:  # distinct n-grams / all n-grams, pooled over `seqs` (0 when there are none)
-    "Distinct-n (Li et al. 2016): the share of n-grams in the outputs that are unique; higher is more diverse."
+    "Distinct-n (Li et al. 2016): distinct n-grams over all n-grams of the outputs; higher is more diverse."
     grams = [tuple(s[i : i + n]) for s in seqs for i in range(len(s) - n + 1)]
     return len(set(grams)) / len(grams) if grams else 0.0
 
