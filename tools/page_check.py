@@ -11,7 +11,7 @@ The site is Quarto's rendering of nbdev's processed notebooks. Quarto is not nee
 2. renders the processed notebooks to HTML with nbconvert, doing what Quarto does with what nbdev
    leaves: the front matter's title and description head the page, the `#| key: value` cell options are
    applied (echo, output, include) and removed from the code, a column 800 px wide (Quarto's default body
-   width), source code wrapping (`code-overflow: wrap` in nbs/_quarto.yml), output text scrolling.
+   width), source code wrapping (`code-overflow: wrap` in nbs/_quarto.yml), output text wrapping (nbs/styles.css).
 3. serves the pages and MathJax 3 (Quarto's math renderer; the npm package, installed into
    tools/.cache on first use with the machine's npm) on a loopback HTTP server, opens each page in
    headless Chromium (Debian: `apt-get install -y chromium`), waits for MathJax, checks the page's DOM
@@ -179,8 +179,8 @@ window.MathJax = {
   .jp-CodeCell pre, .jp-RenderedMarkdown pre, .jp-RenderedHTMLCommon pre { font-size: 14px !important; }
   /* code-overflow: wrap, as in nbs/_quarto.yml: source code and code in Markdown wraps */
   .jp-InputArea pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
-  /* output text keeps its lines and scrolls, as on the site */
-  .jp-OutputArea-output pre { white-space: pre !important; overflow-x: auto !important; }
+  /* output text wraps at the column, as nbs/styles.css makes it on the site */
+  .jp-OutputArea-output pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
   .jp-OutputArea-output { overflow-x: auto; }
   /* code in Markdown (show_doc's signatures included) is a Quarto code block: it wraps */
   .jp-RenderedMarkdown pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
