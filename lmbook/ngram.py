@@ -57,7 +57,7 @@ def _check_sentences(sentences) -> list[list[str]]:
 
 # %% ../nbs/06a_ngram.ipynb #b68253e0
 def encode_sentences(
-    sentences: Iterable[Sequence[str]],  # token lists, one per sentence, without <s> and </s>
+    sentences: Iterable[Sequence[str]],  # token lists, one per sentence, without `<s>` and `</s>`
     vocab: Vocab,  # token -> id map; tokens it lacks become `UNK_ID`
 ) -> tuple[
     np.ndarray, np.ndarray
@@ -137,7 +137,7 @@ def table(
     n: int,  # the order
     vocab: Vocab,  # the vocabulary the ids come from
     values: np.ndarray | None = None,  # one value per n-gram (default: the raw counts)
-) -> dict[str, int]:  # "w1 w2 ..." -> value, for the n-grams whose value is not 0; markers spelled <s>, </s>
+) -> dict[str, int]:  # "w1 w2 ..." -> value, for the n-grams whose value is not 0; markers spelled `<s>`, `</s>`
     "A readable dict of one order's n-grams (for small corpora)."
     values = self.counts[n - 1] if values is None else values
     words = np.array(vocab.itos, dtype=object)
@@ -149,7 +149,7 @@ def table(
 def adjusted_counts(
     c: NgramCounts,  # the n-gram counts
 ) -> list[np.ndarray]:  # a[n-1]: the count Kneser-Ney uses for each n-gram of order n, (K_n,)
-    "Raw counts at the top order and for n-grams starting <s>; elsewhere the number of distinct words seen before it."
+    "Raw counts at the top order and for n-grams starting `<s>`; elsewhere the number of distinct words seen before it."
     a = []
     for n in range(1, c.order + 1):
         if n == c.order:
@@ -196,7 +196,7 @@ class NgramLM:
         self,
         vocab: Vocab,  # token <-> id map; the ids are the model's
         keys: list,  # keys[n-1]: sorted int64 keys of order n, `prefix_index * V + word`; keys[0] is arange(V)
-        logp: list,  # logp[n-1]: log10 p(word | prefix) of each key, (K_n,); -inf for <pad> and <s>
+        logp: list,  # logp[n-1]: log10 p(word | prefix) of each key, (K_n,); -inf for `<pad>` and `<s>`
         logbow: list,  # logbow[n-1]: log10 backoff weight of each order-n entry as a context, (K_n,); orders 1..N-1
     ):
         self.vocab, self.keys, self.logp, self.logbow = vocab, keys, logp, logbow
@@ -330,7 +330,7 @@ def _score_stream(
     self: NgramLM,
     x: np.ndarray,  # an id stream, (L,)
     offsets: np.ndarray,  # each position's offset from the start of its history, (L,)
-) -> np.ndarray:  # natural-log p(x[i] | history), (L,); -inf at <s>, which is never predicted
+) -> np.ndarray:  # natural-log p(x[i] | history), (L,); -inf at `<s>`, which is never predicted
     "Log-probability of every token of a stream given the tokens before it in its sentence."
     res = self.logp[0][x].copy()  # log10 p(x[i]) with no context
     at_prev = x  # index, at the order below, of the n-gram ending at each position
