@@ -1,6 +1,6 @@
-"""Benchmark: at what training budget does a Transformer overtake the best Kneser-Ney model? (chapter 07a, slow cell)
+"""Benchmark: at what training budget does a Transformer overtake the best Kneser-Ney model? (chapter 07b, slow cell)
 
-Character-level Wikipedia sample, as in 07a: `CharTokenizer` with min_freq=20, an `<eos>` after each line, and
+Character-level Wikipedia sample, as in 07a and 07b: `CharTokenizer` with min_freq=20, an `<eos>` after each line, and
 the whole validation split cut into windows of 64 characters (the same targets for every model).
 
 The n-gram side is Kneser-Ney counted on the whole training split at each order in --orders; the best order
@@ -45,7 +45,8 @@ from lmbook.batches import lm_dataset, lm_windows
 from lmbook.ngram import kneser_ney_ids
 from lmbook.lm import build_lm, mean_nll
 from lmbook.transformer import TransformerConfig, TransformerLM
-from lmbook.training import TrainConfig, compile_for_training, fit_lm
+from lmbook.training import TrainConfig, compile_for_training
+from lmbook.runs import fit_lm
 
 wiki = load_corpus("enwiki-sample")
 tok = CharTokenizer.fit(wiki.lines("train"), min_freq=20)

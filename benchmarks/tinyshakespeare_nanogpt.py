@@ -34,7 +34,8 @@ from lmbook.batches import lm_dataset, lm_windows
 from lmbook.lm import build_lm, mean_nll
 from lmbook.generation import generate
 from lmbook.transformer import TransformerConfig, TransformerLM
-from lmbook.training import TrainConfig, compile_for_training, fit_lm
+from lmbook.training import TrainConfig, compile_for_training
+from lmbook.runs import fit_lm
 
 REPO = Path(__file__).resolve().parents[1]  # the repository; its ../shared/data holds the corpora when present
 cache = Path(a.cache) if a.cache else Path(tempfile.mkdtemp())
