@@ -1,7 +1,8 @@
 """Per-chapter figures for the book: outputs saved, figures saved, prose words, Chinese examples.
 
 Usage: python tools/book_stats.py [NBS_DIR]   (default: nbs/ of this repository). Prints a Markdown table.
-A chapter "has Chinese" when a cell's source or saved output holds at least 20 CJK characters outside its title.
+A chapter "has Chinese" when it loads a Chinese corpus in a code cell, or its sources and saved outputs hold at least
+20 CJK characters outside its title.
 """
 
 import json
@@ -10,13 +11,15 @@ import sys
 from pathlib import Path
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+ZH_CORPORA = re.compile(r"peoples-daily|chinese-reviews|tang-poems|tang300|cmn-eng|\bcsl\b")
 WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|[\u4e00-\u9fff]")
 
 
 def _text(out: dict) -> str:
     if "text" in out:
         return "".join(out["text"])
-    return "".join(out.get("data", {}).get("text/plain", ""))
+    data = out.get("data", {})
+    return "".join("".join(data.get(k, "")) for k in ("text/plain", "text/markdown", "text/html"))
 
 
 def _stats(path: Path) -> dict:
@@ -31,7 +34,16 @@ def _stats(path: Path) -> dict:
     zh = sum(len(CJK.findall("".join(c["source"]))) for c in code)
     zh += sum(len(CJK.findall(_text(o))) for c in code for o in c.get("outputs", []))
     zh += len(CJK.findall(prose.split("\n", 1)[-1]))
-    return dict(cells=len(code), ran=len(ran), slow=len(slow), figures=figs, words=len(WORD.findall(prose)), zh=zh)
+    zh_corpus = any(ZH_CORPORA.search("".join(c["source"])) for c in code)
+    return dict(
+        zh_corpus=zh_corpus,
+        cells=len(code),
+        ran=len(ran),
+        slow=len(slow),
+        figures=figs,
+        words=len(WORD.findall(prose)),
+        zh=zh,
+    )
 
 
 def main(nbs: Path) -> str:
@@ -43,7 +55,7 @@ def main(nbs: Path) -> str:
         saved = "yes" if s["ran"] else "no"
         rows.append(
             f"| {p.stem} | {s['cells']} | {s['ran']} ({saved}) | {s['slow']} | {s['figures']} | {s['words']:,} "
-            f"| {'yes' if s['zh'] >= 20 else 'no'} ({s['zh']} chars) |"
+            f"| {'yes' if s['zh'] >= 20 or s['zh_corpus'] else 'no'} ({s['zh']} CJK chars) |"
         )
     return "\n".join(rows)
 
