@@ -350,7 +350,7 @@ def score_sentences(
     self: NgramLM,
     sentences: Iterable[Sequence[str]],  # token lists; unknown tokens are scored as <unk>
 ) -> tuple[float, int]:  # (total natural-log probability, number of tokens scored)
-    "Total log-probability of the sentences' words and their </s> (not <s>), and how many tokens that is."
+    "Total log-probability of the sentences' words and their `</s>` (not `<s>`), and how many tokens that is."
     x, off = encode_sentences(sentences, self.vocab)
     keep = x != BOS_ID
     return float(self._score_stream(x, off)[keep].sum()), int(keep.sum())

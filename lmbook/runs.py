@@ -1,4 +1,4 @@
-"""Whole training runs: callbacks, a backup that resumes exactly, `fit_lm`, and an honest comparison in English and Chinese.
+"""Training runs: callbacks, a backup that resumes exactly, `fit_lm`, and an honest comparison in English and Chinese.
 
 Docs: https://lmbook.github.io/lmbook/runs.html.md"""
 

@@ -1,4 +1,4 @@
-"""Segment Chinese text with jieba and with maximum matching, score segmenters against People's Daily, and measure stopwords.
+"""Segment Chinese with jieba and with maximum matching, score segmenters on People's Daily, and measure stopwords.
 
 Docs: https://lmbook.github.io/lmbook/segment.html.md"""
 
