@@ -47,10 +47,11 @@ def _stats(path: Path) -> dict:
 
 
 def main(nbs: Path) -> str:
+    pages = [p for p in sorted(nbs.glob("*.ipynb")) if not p.name.startswith("_")]
+    if not pages:
+        raise SystemExit(f"book_stats: no notebooks in {nbs}; pass the book's nbs/ folder")
     rows = ["| notebook | code cells | with outputs | slow | figures | prose words | Chinese |", "|---" * 7 + "|"]
-    for p in sorted(nbs.glob("*.ipynb")):
-        if p.name.startswith("_"):
-            continue
+    for p in pages:
         s = _stats(p)
         saved = "yes" if s["ran"] else "no"
         rows.append(

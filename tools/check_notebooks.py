@@ -508,6 +508,8 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     a.nbs = a.nbs.resolve()
     paths = [Path(p).resolve() for p in a.notebooks] or page_notebooks(a.nbs)
+    if not paths or not all(p.is_file() for p in paths):
+        ap.error(f"no notebooks to check: {a.nbs} has no page notebooks, or a named notebook does not exist")
     nbs = {p: json.loads(p.read_text(encoding="utf-8")) for p in paths}
     plotters = plotting_functions(json.loads(p.read_text(encoding="utf-8")) for p in page_notebooks(a.nbs))
     total, bad, n_notes = 0, 0, 0

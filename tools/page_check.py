@@ -503,6 +503,10 @@ def main(argv=None) -> int:
     if a.patterns:
         nbs = [p for p in nbs if any(fnmatch.fnmatch(p.name, pat) or pat in p.name for pat in a.patterns)]
     t0 = time.time()
+    if not nbs:
+        ap.error(
+            f"no page notebooks in {a.nbs.resolve()} match {a.patterns or 'any name'}; pass --nbs the book's nbs/ folder"
+        )
     errors = process(nbs, a.workers, a.force)
     t_proc = time.time() - t0
     pages = a.out / "html"
