@@ -505,7 +505,8 @@ def main(argv=None) -> int:
     t0 = time.time()
     if not nbs:
         ap.error(
-            f"no page notebooks in {a.nbs.resolve()} match {a.patterns or 'any name'}; pass --nbs the book's nbs/ folder"
+            f"no page notebooks in {a.nbs.resolve()} match {a.patterns or 'any name'}; "
+            "pass --nbs the book's nbs/ folder"
         )
     errors = process(nbs, a.workers, a.force)
     t_proc = time.time() - t0
