@@ -26,7 +26,7 @@ from .download import DownloadError, RemoteFile, download_files, verify_file
 from .utils import EXIT_INTERRUPTED, EXIT_OK, cli_fail, markdown_table
 
 # %% auto #0
-__all__ = ['SPLITS', 'REGISTRY', 'cache_dir', 'package_data', 'count_tokens', 'split_of', 'CorpusInfo', 'Corpus',
+__all__ = ['SPLITS', 'REGISTRY', 'cache_dir', 'package_data', 'count_tokens', 'split_of', 'CorpusInfo', 'clean_wiki', 'Corpus',
            'register_corpus', 'download_corpus', 'corpus_info', 'list_corpora', 'is_available', 'load_corpus',
            'corpus_table', 'corpora_cli']
 
@@ -89,7 +89,7 @@ class CorpusInfo:
 
     name: str  # the name `load_corpus` takes
     language: str  # "en", "zh" or "en-zh"
-    kind: str  # "text", "labelled", "segmented", "parallel", "qa" or "eval"
+    kind: str  # "text", "labelled", "segmented", "parallel", "qa", "summary" or "eval"
     description: str  # one line
     source: str  # where the data comes from
     license: str  # its licence or terms
@@ -105,8 +105,10 @@ class CorpusInfo:
         return {k: sum(s.get(k, 0) for s in self.sizes.values()) for k in keys}
 
 # %% ../nbs/04a_corpora.ipynb #7b04b9ce
-def _clean_wiki(text: str) -> str:
-    "Plain text from `gensim.corpora.wikicorpus.filter_wiki` output: no '' quotes, == headings == as lines."
+def clean_wiki(
+    text: str,  # wiki text after `gensim.corpora.wikicorpus.filter_wiki`
+) -> str:  # plain text, one paragraph per line, section titles on their own lines
+    "Plain text from `filter_wiki` output: no '' bold/italic quotes, == headings == as plain lines, no blank lines."
     text = re.sub(r"'{2,}", "", text)
     text = re.sub(r"^\s*=+\s*(.*?)\s*=+\s*$", r"\1", text, flags=re.M)
     lines = (line.strip() for line in text.splitlines())
@@ -125,7 +127,7 @@ def _wiki_articles(path: str) -> tuple:
                 continue
             if any(title.startswith(ns + ":") for ns in IGNORED_NAMESPACES):
                 continue
-            out.append((title, _clean_wiki(filter_wiki(text))))
+            out.append((title, clean_wiki(filter_wiki(text))))
     return tuple(out)
 
 
@@ -258,6 +260,17 @@ def _read_squad(paths, split):
             yield {"text": para["context"], "title": article["title"], "qas": para["qas"]}
 
 
+def _read_csl(paths, split):
+    "CSL title generation: the upstream dev.tsv is the train split, test.tsv the test split; there is no valid split."
+    path = {"train": paths[0], "test": paths[1]}.get(split)
+    if path is None:
+        return
+    with _open_text(path) as f:
+        for line in f:
+            _, abstract, title = line.rstrip("\n").split("\t")
+            yield {"text": abstract, "title": title}
+
+
 def _read_rt(paths, split):
     for path, label in zip(paths, ("pos", "neg")):
         yield from _hashed_lines(
@@ -361,6 +374,7 @@ def _wt2_file(split, sha, size):
 
 
 _RT = "https://www.cs.cornell.edu/people/pabo/movie-review-data/rt-polaritydata.tar.gz"
+_CSL = f"{_GH}/ydli-ai/CSL/0f1ac0626d584cd3c72f8be26d329eb4f967cfd0/benchmark/ts"
 
 # %% ../nbs/04a_corpora.ipynb #da60b61d
 _HASH_SPLIT = "by CRC-32 of each record's text: 90% train, 5% valid, 5% test"
@@ -593,6 +607,32 @@ REGISTRY: dict[str, CorpusInfo] = {
                 ),
             ),
         ),
+        CorpusInfo(
+            "csl",
+            "zh",
+            "summary",
+            "2,000 Chinese scientific abstracts with their titles (CSL title generation: dev and test)",
+            "ydli-ai/CSL benchmark/ts/dev.tsv and test.tsv at commit 0f1ac06 (Li et al., COLING 2022)",
+            "Apache-2.0",
+            "the upstream files: dev.tsv is train (1,000 pairs), test.tsv is test (1,000 pairs); no valid",
+            False,
+            (
+                RemoteFile(
+                    "dev.tsv",
+                    f"{_CSL}/dev.tsv",
+                    "63fc67552bdad69b392e89295c8055e2c1b8d5e8acf6fec614738056451ccb45",
+                    623069,
+                    mirror_path="csl/dev.tsv",
+                ),
+                RemoteFile(
+                    "test.tsv",
+                    f"{_CSL}/test.tsv",
+                    "51900a71a26193525e98fa4e65c0e78ea4ca0b84cd1f0da0de0690ffdb85791d",
+                    620191,
+                    mirror_path="csl/test.tsv",
+                ),
+            ),
+        ),
     ]
 }
 
@@ -613,6 +653,7 @@ _READERS: dict[str, Callable] = {
     "tang300": _read_tang,
     "squad-dev": _read_squad,
     "rt-polarity": _read_rt,
+    "csl": _read_csl,
 }
 assert set(_READERS) == set(REGISTRY)
 
@@ -673,6 +714,11 @@ _SIZES = {  # measured by `Corpus.stats()`; the cells below re-measure and compa
         "train": (9573, 9587, 1101958, 201234),
         "valid": (543, 545, 61617, 11147),
         "test": (546, 546, 64189, 11667),
+    },
+    "csl": {
+        "train": (1000, 1000, 210255, 188567),
+        "valid": (0, 0, 0, 0),
+        "test": (1000, 1000, 208576, 188084),
     },
 }
 _KEYS = ("records", "lines", "chars", "tokens")
