@@ -22,10 +22,8 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
-from rouge_score import rouge_scorer
 
 from lmbook.apps.summarization import (
-    CharRougeTokenizer,
     generate_title,
     lead_k,
     lm_extract,
@@ -41,7 +39,7 @@ from lmbook.apps.summarization import (
 )
 from lmbook.corpora import load_corpus
 from lmbook.ngram import kneser_ney
-from lmbook.segment import EN_STOPWORDS, jieba_tokenize
+from lmbook.segment import EN_STOPWORDS
 from lmbook.testing import shared_data
 from lmbook.training import TrainConfig
 from lmbook.transformer import TransformerConfig
@@ -68,19 +66,21 @@ def main():
     wt2 = load_corpus("wikitext-2", mirror=mirror, progress=False)
     csl_train, csl_test = list(csl.records("train")), list(csl.records("test"))
     tok_en = lambda s: [w for w in re.findall(r"\w+", s.lower()) if w not in EN_STOPWORDS]
+    tok_zh = lambda s: (lambda c: [a + b for a, b in zip(c, c[1:])])([ch for ch in s if ch.isalnum()])
     bg = {"en": kneser_ney([tok_en(line) for line in wt2.lines("valid")], order=1),
-          "zh": kneser_ney([jieba_tokenize(r["text"]) for r in csl_train], order=1)}
+          "zh": kneser_ney([tok_zh(r["text"]) for r in csl_train], order=1)}
     probs = lambda lm: (lambda ws: np.exp(lm.logp[0][lm.vocab.to_ids(ws)] * np.log(10)))
     docs = {"en": [(split_sentences(a["body"]), a["lead"]) for a in wiki_summaries()],
             "zh": [(split_sentences(r["text"], "zh"), r["title"]) for r in csl_test]}
     toks = {"en": [[tok_en(s) for s in sents] for sents, _ in docs["en"]],
-            "zh": [[jieba_tokenize(s) for s in sents] for sents, _ in docs["zh"]]}
-    results, outputs = {"en": {}, "zh": {}}, {}
+            "zh": [[tok_zh(s) for s in sents] for sents, _ in docs["zh"]]}
+    results, per_doc = {"en": {}, "zh": {}}, {}
 
     def record(name, lang, hyps, seconds):
         refs = [r for _, r in docs[lang]][: len(hyps)]
-        results[lang][name] = dict(method=name, **rouge(refs, hyps, lang), seconds=seconds)
-        outputs[lang, name] = hyps
+        scores = rouge(refs, hyps, lang, per_document=True)
+        results[lang][name] = dict(method=name, **{k: float(v.mean()) for k, v in scores.items()}, seconds=seconds)
+        per_doc[lang, name] = scores["rouge1"]
 
     for lang in ("en", "zh"):
         size = (lambda s: len(s.split())) if lang == "en" else len
@@ -114,11 +114,7 @@ def main():
           f"layers={args.layers}, width={args.width}, beam={args.beam}")
     print(markdown_table(list(results["zh"].values()), cols))
     for lang in ("en", "zh"):
-        scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=lang == "en",
-                                          tokenizer=CharRougeTokenizer() if lang == "zh" else None)
-        per = lambda hyps: np.array([100 * scorer.score(ref, h)["rouge1"].fmeasure
-                                     for (_, ref), h in zip(docs[lang], hyps)])
-        d = per(outputs[lang, "LM (KL-Sum)"]) - per(outputs[lang, "TextRank"])
+        d = per_doc[lang, "LM (KL-Sum)"] - per_doc[lang, "TextRank"]
         print(f"{lang}: LM (KL-Sum) - TextRank, ROUGE-1: {d.mean():+.2f} ± {d.std(ddof=1) / np.sqrt(len(d)):.2f}")
 
 
