@@ -505,3 +505,36 @@ def decoder(
     else:  # JAX bakes the weights into the compiled step: a new decoder for each call
         dec = CachedDecoder(self)
     return incremental_fn(dec, dec.max_length)
+
+# %% ../nbs/06c_transformer.ipynb #ba6d102f
+@patch
+def reorder(
+    self: CachedDecoder,
+    rows,  # (B,) ints: row i of the new cache is row rows[i] of the old one (repeats allowed)
+):
+    "Rearrange the cached sequences, e.g. to give each hypothesis of a beam search its parent's keys and values."
+    rows = np.asarray(rows)
+    if self.batch_size is None or rows.shape != (self.batch_size,):
+        raise ValueError(f"reorder needs one row index per cached sequence, shape ({self.batch_size},), got {rows.shape}.")
+    if rows.min() < 0 or rows.max() >= self.batch_size:
+        raise ValueError(f"rows must be in [0, {self.batch_size}), got {rows.min()}..{rows.max()}.")
+    rows = rows.astype(np.int32)
+    if self.backend == "tensorflow":
+        import tensorflow as tf
+
+        for var in self._cache:
+            var.assign(tf.gather(var, rows))  # (B, 2, H, S, d)
+    else:
+        self._cache = [ops.take(c, rows, axis=0) for c in self._cache]
+
+
+@patch
+def beam_decoder(
+    self: TransformerLM,
+) -> CachedDecoder | None:  # None for a model without the causal mask (it cannot be cached)
+    "A `CachedDecoder` for chapter 09's `beam_search`, kept with the model (TensorFlow) so its compiled steps are reused."
+    if not self.config.causal:
+        return None
+    if keras.config.backend() == "tensorflow":
+        return per_model(self, "_lmbook_beam_decoder", lambda: CachedDecoder(self))
+    return CachedDecoder(self)
