@@ -518,7 +518,7 @@ def decoder(
         dec = CachedDecoder(self)
     return incremental_fn(dec, dec.max_length)
 
-# %% ../nbs/06c_transformer.ipynb #308ab234
+# %% ../nbs/06c_transformer.ipynb #b422b9e4
 @patch
 def reorder(
     self: CachedDecoder,
