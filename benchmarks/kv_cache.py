@@ -1,12 +1,16 @@
 """Tokens/s of greedy Transformer decoding: full recomputation, the NumPy KV cache, the model's own keras.ops KV cache
-(lmbook.transformer.CachedDecoder, step by step; and a whole greedy loop compiled as one XLA program), and keras-hub.
+(lmbook.transformer.CachedDecoder, step by step: XLA, tf.function, and the default jit="auto", which switches a shape to
+XLA after 512 steps; and a whole greedy loop compiled as one XLA program), and keras-hub.
 
 Configuration: TransformerConfig(vocab_size=V, seq_len=512, embed_dim=128, num_heads=4, num_layers=4, ff_dim=512),
 random weights (speed does not depend on them), a 16-token prompt, 256 new tokens, greedy argmax, batch 1 and batch 8.
 keras-hub: GPT2CausalLM on a GPT2Backbone of the same sizes, no preprocessor, greedy sampler, compiled generate.
 The cached paths' greedy ids are checked to equal full recomputation's.
+Beam search (lmbook.generation.beam_search, width --beam-width, --beam-new-tokens new tokens, batch 1) with the
+model's KV cache (all beams in one compiled step, rows reordered) against a full pass per beam; the ids must agree.
+Every figure is printed with the load average beside it: on a shared machine, compare the ratios of one run.
 
-Run: python benchmarks/kv_cache.py [--batch-sizes 1 8] [--repeats 3] [--cache-len 0] [--skip-keras-hub]
+Run: python benchmarks/kv_cache.py [--batch-sizes 1 8] [--repeats 3] [--cache-len 0] [--skip-keras-hub] [--skip-beam]
 """
 
 import argparse
@@ -20,7 +24,7 @@ import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import ops  # noqa: E402
 
-from lmbook.generation import KVCacheDecoder  # noqa: E402
+from lmbook.generation import KVCacheDecoder, beam_search  # noqa: E402
 from lmbook.lm import build_lm  # noqa: E402
 from lmbook.transformer import CachedDecoder, TransformerConfig, TransformerLM  # noqa: E402
 
@@ -124,6 +128,9 @@ def main():
     ap.add_argument("--repeats", type=int, default=3, help="best of this many timed runs per path, interleaved")
     ap.add_argument("--skip-recompute", action="store_true", help="leave out full recomputation (the slowest path)")
     ap.add_argument("--skip-keras-hub", action="store_true")
+    ap.add_argument("--beam-width", type=int, default=4, help="beam search: hypotheses kept (default: %(default)s)")
+    ap.add_argument("--beam-new-tokens", type=int, default=64, help="beam search: new tokens (default: %(default)s)")
+    ap.add_argument("--skip-beam", action="store_true", help="leave out beam search with and without the cache")
     a = ap.parse_args()
     total = a.prompt_len + a.new_tokens
     cache_len = a.cache_len or total
@@ -141,6 +148,7 @@ def main():
     paths["(b) NumPy KVCacheDecoder"] = numpy_cache
     paths["(c) CachedDecoder, XLA step"] = stepwise(CachedDecoder(model, cache_len, jit=True))
     paths["(c') CachedDecoder, tf.function step"] = stepwise(CachedDecoder(model, cache_len, jit=False))
+    paths["(c'') CachedDecoder, jit='auto' (default)"] = stepwise(CachedDecoder(model, cache_len))  # XLA after 512
     paths["(d) greedy loop, one XLA program"] = compiled_loop(cache_len)
     if not a.skip_keras_hub:
         paths["(e) keras-hub GPT2CausalLM.generate"] = keras_hub_generate(cfg, total)
@@ -171,12 +179,32 @@ def main():
           f"best of {a.repeats}; backend {keras.config.backend()}")
     print("identical greedy ids: cached paths (b)-(d) == reference (full recomputation, or NumPy if skipped)")
     tok = {(B, name): r for B, name, r in rows}
-    print(f"{'B':>2}  {'path':38s} {'tokens/s':>9s}  {'vs NumPy':>8s}  {'vs keras-hub':>12s}")
+    print(f"{'B':>2}  {'path':42s} {'tokens/s':>9s}  {'vs NumPy':>8s}  {'vs keras-hub':>12s}")
     for B, name, r in rows:
         hub = tok.get((B, "(e) keras-hub GPT2CausalLM.generate"))
         vs_hub = f"{r / hub:11.2f}x" if hub else f"{'-':>12s}"
-        print(f"{B:>2}  {name:38s} {r:9.0f}  {r / tok[(B, '(b) NumPy KVCacheDecoder')]:7.2f}x  {vs_hub}")
+        print(f"{B:>2}  {name:42s} {r:9.0f}  {r / tok[(B, '(b) NumPy KVCacheDecoder')]:7.2f}x  {vs_hub}")
+    print(f"load average (1 min) after the greedy paths: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    if not a.skip_beam:
+        beam(model, a)
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+
+
+def beam(model, a):  # beam search with the model's KV cache against a full pass per beam, alternated, best of repeats
+    prompt = [int(i) for i in np.random.default_rng(1).integers(0, model.config.vocab_size, a.prompt_len)]
+    run = {c: (lambda c=c: beam_search(model, prompt, a.beam_width, a.beam_new_tokens, use_cache=c)) for c in (1, 0)}
+    out = {c: f() for c, f in run.items()}  # warm up: trace and compile
+    assert out[1] == out[0], "beam search: the cached beams differ from the full-pass beams"
+    best, load = {1: float("inf"), 0: float("inf")}, []
+    for _ in range(a.repeats):
+        for c, f in run.items():
+            t, _ = timed(f)
+            best[c] = min(best[c], t)
+            load.append(os.getloadavg()[0])
+    tps = {c: a.beam_new_tokens / t for c, t in best.items()}
+    print(f"beam search, width {a.beam_width}, prompt {a.prompt_len}, {a.beam_new_tokens} new tokens, batch 1, "
+          f"best of {a.repeats} (identical ids): with cache {tps[1]:.0f} tokens/s, full pass per beam {tps[0]:.0f} "
+          f"tokens/s, ratio {tps[1] / tps[0]:.2f}x (goal >= 3x); load average {min(load):.2f}-{max(load):.2f}")
 
 
 if __name__ == "__main__":

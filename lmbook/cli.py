@@ -22,21 +22,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-import keras
 
 from . import __version__
 from .corpora import REGISTRY, load_corpus
 from .vocab import CharTokenizer, JiebaTokenizer, WordTokenizer
 from .bpe import SubwordTokenizer, load_tokenizer
-from .batches import lm_dataset
 from .ngram import kneser_ney_ids
-from .lm import build_lm, load_lm, save_lm
-from .rnn import RNNConfig, RNNLM
-from .transformer import TransformerConfig, TransformerLM
 from . import text as text_lib
-from .training import PRECISIONS, TrainConfig, compile_for_training, dtype_policy
-from .runs import ProgressBar, ResumableBackup, fit_lm, run_callbacks
-from .evaluation import evaluate_lm, interpolate_heldout, score_tokens
 from . import generation
 from lmbook.utils import (
     EXIT_INTERRUPTED,
@@ -52,13 +44,14 @@ from lmbook.utils import (
 )
 
 # %% auto #0
-__all__ = ['MODELS', 'SIZES', 'TOKENIZERS', 'KN_ORDERS', 'RUN_FORMAT', 'RUN_VERSION', 'PROMPTS', 'RunConfig', 'is_chinese',
-           'resolve_tokenizer', 'fit_tokenizer', 'model_config', 'read_text', 'corpus_lines', 'read_run_config',
-           'load_run', 'id_lines', 'kn_baseline', 'final_scores', 'train_run', 'evaluate_run', 'train_cli',
-           'generate_cli', 'eval_cli']
+__all__ = ['MODELS', 'PRECISIONS', 'SIZES', 'TOKENIZERS', 'KN_ORDERS', 'RUN_FORMAT', 'RUN_VERSION', 'PROMPTS', 'RunConfig',
+           'is_chinese', 'resolve_tokenizer', 'fit_tokenizer', 'model_class', 'model_config', 'read_text',
+           'corpus_lines', 'read_run_config', 'load_run', 'id_lines', 'kn_baseline', 'final_scores', 'train_run',
+           'evaluate_run', 'train_cli', 'generate_cli', 'eval_cli']
 
 # %% ../nbs/07d_cli.ipynb #15ac289b
-MODELS = {"transformer": TransformerLM, "lstm": RNNLM, "gru": RNNLM, "rnn": RNNLM}  # --model choices and their classes
+MODELS = {"transformer": "TransformerLM", "lstm": "RNNLM", "gru": "RNNLM", "rnn": "RNNLM"}  # --model choices, their classes
+PRECISIONS = ("auto", "float32", "mixed_float16", "mixed_bfloat16")  # --precision choices: lmbook.training's
 SIZES = ("tiny", "small")  # --size choices
 TOKENIZERS = ("auto", "char", "word", "jieba", "bpe")  # --tokenizer choices; auto: bpe, or char for Chinese text
 KN_ORDERS = {"char": 7, "bpe": 5, "word": 4, "jieba": 4}  # the baseline's default order per tokenizer
@@ -141,6 +134,19 @@ def fit_tokenizer(
     return cls.fit(lines, min_freq=cfg.min_freq, **({} if kind == "char" else {"max_size": 20_000}))
 
 
+def model_class(
+    model: str,  # a --model choice
+):  # `TransformerLM` or `RNNLM`
+    "The chapter-06 class of a --model choice (imported only here: it brings in Keras and TensorFlow)."
+    if MODELS[model] == "TransformerLM":
+        from lmbook.transformer import TransformerLM
+
+        return TransformerLM
+    from lmbook.rnn import RNNLM
+
+    return RNNLM
+
+
 def model_config(
     cfg: RunConfig,  # the run
     vocab_size: int,  # V, from the tokenizer
@@ -148,7 +154,11 @@ def model_config(
     "The chapter-06 model configuration of a run's model and size."
     common = dict(seq_len=cfg.seq_len, dropout=cfg.dropout)
     if cfg.model == "transformer":
+        from lmbook.transformer import TransformerConfig
+
         return (TransformerConfig.tiny if cfg.size == "tiny" else TransformerConfig)(vocab_size, **common)
+    from lmbook.rnn import RNNConfig
+
     cell = "simple" if cfg.model == "rnn" else cfg.model
     return (RNNConfig.tiny if cfg.size == "tiny" else RNNConfig)(vocab_size, cell=cell, **common)
 
@@ -229,6 +239,8 @@ def load_run(
 ) -> tuple:  # (model, tokenizer, config)
     "Load a run directory's model, tokenizer (of any kind) and config; a damaged file gives an error naming it."
     cfg = read_run_config(run_dir)
+    from lmbook.lm import load_lm  # Keras, only once the folder is known to be a run
+
     return load_lm(Path(run_dir) / "model.keras"), load_tokenizer(Path(run_dir) / "tokenizer.json"), cfg
 
 # %% ../nbs/07d_cli.ipynb #7b741d31
@@ -359,6 +371,8 @@ def final_scores(
     cfg: RunConfig,  # seq_len and valid_tokens
 ) -> dict:  # per-token log-probabilities of both, and `interpolate_heldout`'s numbers
     "Score the validation tokens with both models (chapter 08's sliding windows), then mix them (fit on half)."
+    from lmbook.evaluation import interpolate_heldout, score_tokens
+
     ids = valid_ids[: cfg.valid_tokens + 1] if cfg.valid_tokens else valid_ids
     lp_nn = score_tokens(model, ids, seq_len=cfg.seq_len, batch_size=64)["log_prob"]
     lp_kn = score_tokens(kn, ids, seq_len=cfg.seq_len, batch_size=64)["log_prob"]
@@ -367,6 +381,13 @@ def final_scores(
 
 def _train(cfg: RunConfig, out: Path, resume: bool, overwrite: bool, progress: bool, log) -> dict:
     work, tok, kind, chinese, train_ids, valid_ids = _start(cfg, out, resume, overwrite, log)
+    import keras  # Keras and TensorFlow load only now, once the options and the text have been checked
+
+    from lmbook.batches import lm_dataset
+    from lmbook.lm import build_lm, load_lm, save_lm
+    from lmbook.runs import ProgressBar, ResumableBackup, fit_lm, run_callbacks
+    from lmbook.training import TrainConfig, compile_for_training, dtype_policy
+
     keras.utils.set_random_seed(cfg.seed)  # before any dataset is made (section 07c)
     v = valid_ids[: cfg.valid_windows * cfg.seq_len + 1]  # the loss curve's windows
     tcfg = TrainConfig(
@@ -389,7 +410,7 @@ def _train(cfg: RunConfig, out: Path, resume: bool, overwrite: bool, progress: b
             "lmbook": __version__,
             "run": asdict(cfg),
             "tokenizer": kind,
-            "model_class": MODELS[cfg.model].__name__,
+            "model_class": MODELS[cfg.model],
             "model_config": asdict(mcfg),
             "train": asdict(tcfg),
         },
@@ -399,7 +420,7 @@ def _train(cfg: RunConfig, out: Path, resume: bool, overwrite: bool, progress: b
         model = load_lm(work / "model.keras")  # trained before the interruption
     else:
         with dtype_policy(tcfg.precision):
-            model = compile_for_training(build_lm(MODELS[cfg.model], mcfg, seed=cfg.seed), tcfg)
+            model = compile_for_training(build_lm(model_class(cfg.model), mcfg, seed=cfg.seed), tcfg)
         done = ResumableBackup(work / "backup").resume_epoch() * tcfg.eval_every
         cbs = run_callbacks(work, best=False) + ([ProgressBar(tcfg.steps, initial=done)] if progress else [])
         fit_lm(
@@ -484,7 +505,7 @@ def evaluate_run(
     max_lines: int | None = None,  # score only the first lines of the text (None: all)
 ) -> dict:  # `evaluate_lm`'s numbers: total_nll_nats, n_tokens, n_chars, ppl, bits_per_token, bits_per_char, unk_rate
     "Score a text with a run's model by chapter 08's fair evaluator: every token once, with sliding windows."
-    model, tok, cfg = load_run(run_dir)
+    cfg, tok = read_run_config(run_dir), load_tokenizer(Path(run_dir) / "tokenizer.json")  # the model comes last
     if corpus in REGISTRY:
         lines = list(load_corpus(corpus).lines(split))
     elif not Path(corpus).exists() and os.sep not in corpus and "." not in corpus:
@@ -497,6 +518,9 @@ def evaluate_run(
         lines = lines[: check_positive_int(max_lines, "--max-lines")]
     if len(encode_lines(tok, lines)) < 2:
         raise ValueError("The text has no tokens to score; give a longer text.")
+    from lmbook.evaluation import evaluate_lm
+
+    model = load_run(run_dir)[0]
     return evaluate_lm(model, tok, "\n".join(lines), seq_len=cfg["run"]["seq_len"], batch_size=64)
 
 # %% ../nbs/07d_cli.ipynb #b37864be
@@ -627,8 +651,12 @@ def generate_cli(
     p.add_argument("--seed", type=int, default=0, help="(default: %(default)s)")
     a = p.parse_args(argv)
     try:
-        model, tok, _ = load_run(a.run)
+        read_run_config(a.run)  # a folder that is not a run, a tokenizer that rejects the prompt, a bad option:
+        tok = load_tokenizer(Path(a.run) / "tokenizer.json")  # all are refused before Keras is imported
         ids = generation.encode_prompt(tok, a.prompt, unknown=a.unknown)
+        generation.check_options(a.strategy, a.max_new_tokens, a.temperature, a.top_k, a.top_p,
+                                 a.repetition_penalty, a.beam_width)
+        model = load_run(a.run)[0]
         out = generation.generate(
             model,
             ids,

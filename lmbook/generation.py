@@ -14,13 +14,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from typing import Callable, Sequence
 
 import numpy as np
-from scipy.special import erf
 
 from .metrics import log_softmax
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'greedy', 'apply_repetition_penalty', 'filter_logits', 'sample', 'next_token_fn', 'KVCacheDecoder',
-           'generate', 'beam_search', 'distinct_n', 'continuation_logprobs', 'encode_prompt']
+           'check_options', 'generate', 'beam_search', 'distinct_n', 'continuation_logprobs', 'encode_prompt']
 
 # %% ../nbs/09_generation.ipynb #cdb3ee76
 STRATEGIES = ("greedy", "sample", "beam")  # what `generate(strategy=...)` accepts
@@ -112,6 +111,8 @@ def _layer_norm(x, g, b, eps=1e-5):  # over the last axis, like keras.layers.Lay
 
 
 def _gelu(x):
+    from scipy.special import erf  # imported here: SciPy takes a noticeable part of a second to import
+
     return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))  # exact GELU, Keras's default
 
 # %% ../nbs/09_generation.ipynb #108acc51
@@ -194,6 +195,32 @@ def _check_prompt(prompt_ids, max_new_tokens) -> list[int]:
     return ids
 
 
+def check_options(
+    strategy: str = "greedy",  # "greedy", "sample" or "beam"
+    max_new_tokens: int = 0,  # how many ids to add (>= 0)
+    temperature: float = 1.0,  # >= 0
+    top_k: int | None = None,  # None, or >= 0
+    top_p: float | None = None,  # None, or in (0, 1]
+    repetition_penalty: float = 1.0,  # > 0
+    beam_width: int = 4,  # >= 1
+):
+    "Refuse bad decoding options with a clear message before any model runs (`generate` calls it first)."
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")
+    if max_new_tokens < 0:
+        raise ValueError(f"max_new_tokens must be >= 0, got {max_new_tokens}.")
+    if temperature < 0:
+        raise ValueError(f"temperature must be >= 0 (0 = greedy), got {temperature}.")
+    if top_k is not None and top_k < 0:
+        raise ValueError(f"top_k must be >= 0 (0 or None: no limit), got {top_k}.")
+    if top_p is not None and not 0 < top_p <= 1:
+        raise ValueError(f"top_p must be in (0, 1], got {top_p}.")
+    if repetition_penalty <= 0:
+        raise ValueError(f"penalty must be > 0 (1 = no penalty), got {repetition_penalty}.")
+    if beam_width < 1:
+        raise ValueError(f"beam_width must be >= 1, got {beam_width}.")
+
+
 def generate(
     model,  # a Keras LM or an `NgramLM`
     prompt_ids: Sequence[int],  # ids to continue (at least one); only the last `config.seq_len` are seen
@@ -207,14 +234,13 @@ def generate(
     length_penalty: float = 1.0,  # "beam": rank finished hypotheses by log-prob / length**length_penalty
     stop_id: int | None = None,  # stop after this id (e.g. `tok.eos_id`)
     seed: int = 0,  # "sample": the NumPy seed; the same seed gives the same text
-    use_cache: bool = True,  # for a `TransformerLM`, greedy/sample: decode with a KV cache (beams use full passes)
+    use_cache: bool = True,  # for a `TransformerLM`: decode with its KV cache (False: recompute the context)
 ) -> list[int]:  # the prompt followed by the new ids
     "Continue `prompt_ids` with any model and any decoding strategy."
-    if strategy not in STRATEGIES:
-        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")
+    check_options(strategy, max_new_tokens, temperature, top_k, top_p, repetition_penalty, beam_width)
     ids = _check_prompt(prompt_ids, max_new_tokens)
     if strategy == "beam":
-        return beam_search(model, ids, beam_width, max_new_tokens, length_penalty, stop_id)
+        return beam_search(model, ids, beam_width, max_new_tokens, length_penalty, stop_id, use_cache)
     f, rng = next_token_fn(model, use_cache), np.random.default_rng(seed)
     for _ in range(max_new_tokens):
         z = apply_repetition_penalty(f(ids), ids, repetition_penalty) if repetition_penalty != 1 else f(ids)
@@ -224,6 +250,28 @@ def generate(
     return ids
 
 # %% ../nbs/09_generation.ipynb #d0deff9a
+def _beam_steps(model, beam_width, use_cache):
+    """`step(beams, parents) -> log-probs (len(beams), V)` of each beam's next id, `parents[i]`: the index, in the
+    previous call's beams, of the beam that beams[i] extends by one id (None on the first call)."""
+    dec = model.beam_decoder() if use_cache and callable(getattr(model, "beam_decoder", None)) else None
+    if dec is None:  # no cache: a full pass per beam
+        f = next_token_fn(model, use_cache=False)
+        return lambda beams, parents: np.stack([f(b) for b in beams])
+    S = dec.max_length
+
+    def step(beams, parents):  # one compiled call for all beams, padded to beam_width rows
+        pad = lambda xs: list(xs) + [xs[0]] * (beam_width - len(xs))  # a fixed batch: the step compiles once
+        if parents is not None and dec.length + 1 <= S:
+            dec.reorder(pad(parents))  # each beam takes its parent's keys and values
+            logits = dec.feed(np.array([[b[-1]] for b in pad(beams)]))  # (beam_width, 1, V)
+        else:  # the prompt, or a full cache: refill from the last S // 2 ids (as `incremental_fn` does)
+            dec.reset()
+            logits = dec.feed(np.array([b[-(S if parents is None else max(1, S // 2)):] for b in pad(beams)]))
+        return log_softmax(np.asarray(logits[: len(beams), -1], np.float64))
+
+    return step
+
+
 def beam_search(
     model,  # a Keras LM or an `NgramLM`
     prompt_ids: Sequence[int],  # ids to continue (at least one)
@@ -231,21 +279,22 @@ def beam_search(
     max_new_tokens: int = 50,  # the longest continuation
     length_penalty: float = 1.0,  # rank by sum of log-probs / (new ids)**length_penalty; 0: no normalisation
     stop_id: int | None = None,  # a hypothesis that emits this id is finished
+    use_cache: bool = True,  # a model with a `beam_decoder` (the Transformer) advances all beams with its KV cache
 ) -> list[int]:  # the prompt followed by the best continuation
     "Beam search with length normalisation: keep the `beam_width` best partial continuations, return the best finished."
     ids = _check_prompt(prompt_ids, max_new_tokens)
     if beam_width < 1:
         raise ValueError(f"beam_width must be >= 1, got {beam_width}.")
-    f = next_token_fn(model, use_cache=False)
-    beams, done = [(0.0, ids)], []
-    for _ in range(max_new_tokens):
+    step = _beam_steps(model, beam_width, use_cache)
+    beams, done, parents = [(0.0, ids)], [], None
+    for i in range(max_new_tokens):
         cands = []
-        for score, b in beams:
-            lp = f(b)
-            cands += [(score + lp[t], b + [int(t)]) for t in np.argsort(-lp, kind="stable")[:beam_width]]
+        for j, (score, b), lp in zip(range(len(beams)), beams, step([b for _, b in beams], parents)):
+            cands += [(score + lp[t], b + [int(t)], j) for t in np.argsort(-lp, kind="stable")[:beam_width]]
         cands.sort(key=lambda c: -c[0])
-        beams = [c for c in cands if c[1][-1] != stop_id][:beam_width]
-        done += [c for c in cands[:beam_width] if c[1][-1] == stop_id]
+        kept = [c for c in cands if c[1][-1] != stop_id][:beam_width]
+        done += [c[:2] for c in cands[:beam_width] if c[1][-1] == stop_id]
+        beams, parents = [c[:2] for c in kept], [c[2] for c in kept]
         if not beams:
             break
     norm = lambda c: c[0] / max(1, len(c[1]) - len(ids)) ** length_penalty

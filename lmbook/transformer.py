@@ -22,8 +22,8 @@ from fastcore.basics import patch
 from .lm import KerasLM, check_config, incremental_fn, last_logits, per_model
 
 # %% auto #0
-__all__ = ['TransformerConfig', 'TokenAndPositionEmbedding', 'CausalSelfAttention', 'MLP', 'TransformerBlock', 'TransformerLM',
-           'count_params_formula', 'flops_per_token', 'causal_nll', 'CachedDecoder']
+__all__ = ['JIT_AFTER', 'TransformerConfig', 'TokenAndPositionEmbedding', 'CausalSelfAttention', 'MLP', 'TransformerBlock',
+           'TransformerLM', 'count_params_formula', 'flops_per_token', 'causal_nll', 'CachedDecoder']
 
 # %% ../nbs/06c_transformer.ipynb #6653e96c
 @dataclass(frozen=True)
@@ -389,6 +389,9 @@ def call_with_cache(  # noqa: F811 (@patch adds it to TransformerLM)
     return self.head(h), new_cache  # (B, n, V)
 
 # %% ../nbs/06c_transformer.ipynb #0647cd8f
+JIT_AFTER = 512  # jit="auto": steps of one input shape after which `CachedDecoder` compiles that shape with XLA
+
+
 class CachedDecoder:
     "Incremental decoding with the model's own `call_with_cache`, compiled once per input shape."
 
@@ -396,17 +399,20 @@ class CachedDecoder:
         self,
         model: TransformerLM,  # a built, causal `TransformerLM`
         max_length: int | None = None,  # S, cache slots per sequence (default and maximum: `config.seq_len`)
-        jit: bool = True,  # TensorFlow: compile the step with XLA (False: a plain `tf.function`)
+        jit: bool | str = "auto",  # TensorFlow: True: XLA; False: a plain `tf.function`; "auto": XLA after JIT_AFTER steps
     ):
         c = self.config = model.config
         if not c.causal:
             raise ValueError(
                 "A KV cache needs a causal model (config.causal=True): later tokens must not change earlier ones."
             )
+        if jit not in (True, False, "auto"):
+            raise ValueError(f'jit must be True, False or "auto", got {jit!r}.')
         self.model, self.jit, self.backend = model, jit, keras.config.backend()
         self.max_length = c.seq_len if max_length is None else max_length
         model.init_cache(1, self.max_length)  # checks max_length
-        self.batch_size, self.length, self._steps = None, 0, {}  # length: positions filled
+        self.batch_size, self.length, self._steps, self._calls = None, 0, {}, {}  # length: positions filled
+        self.xla_shapes = set()  # the n (ids per call) whose step is compiled with XLA
 
     def reset(self):
         "Forget the cached prefix (the next `feed` starts at position 0)."
@@ -415,7 +421,8 @@ class CachedDecoder:
 # %% ../nbs/06c_transformer.ipynb #c560b65d
 @patch
 def _allocate(self: CachedDecoder, B):  # a fresh cache for a batch of B sequences; compiled steps are per B
-    self.batch_size, self._steps, cache = B, {}, self.model.init_cache(B, self.max_length)
+    self.batch_size, self._steps, self._calls, cache = B, {}, {}, self.model.init_cache(B, self.max_length)
+    self.xla_shapes = set()
     if self.backend == "tensorflow":  # the compiled step updates variables: no cache passes in or out of a call
         import tensorflow as tf  # TensorFlow only drives the step here; the layers use keras.ops
 
@@ -426,8 +433,8 @@ def _allocate(self: CachedDecoder, B):  # a fresh cache for a batch of B sequenc
 
 
 @patch
-def _compile(self: CachedDecoder, n):  # the step for n new ids per sequence: ids (B, n) int32 -> logits (B, n, V)
-    m = self.model
+def _compile(self: CachedDecoder, n, xla=None):  # the step for n ids per sequence: ids (B, n) int32 -> (B, n, V)
+    m, xla = self.model, self.jit is True if xla is None else xla
     if self.backend == "tensorflow":
         import tensorflow as tf
 
@@ -438,7 +445,9 @@ def _compile(self: CachedDecoder, n):  # the step for n new ids per sequence: id
             self._index.assign_add(n)
             return logits
 
-        fn = tf.function(step, jit_compile=self.jit, autograph=False)
+        fn = tf.function(step, jit_compile=xla, autograph=False)
+        if xla:
+            self.xla_shapes.add(n)
         return fn.get_concrete_function(tf.TensorSpec((self.batch_size, n), tf.int32))
     if self.backend == "jax":
         import jax
@@ -486,7 +495,10 @@ def feed(
     if start == 0 and self.backend == "tensorflow":
         self._index.assign(0)
     if n not in self._steps:
-        self._steps[n] = self._compile(n)
+        self._steps[n], self._calls[n] = self._compile(n), 0
+    self._calls[n] += 1
+    if self.jit == "auto" and self._calls[n] == JIT_AFTER and self.backend == "tensorflow":
+        self._steps[n] = self._compile(n, xla=True)  # used often enough to repay XLA's compilation
     logits = ops.convert_to_numpy(self._steps[n](x2))  # (B, n, V)
     self.length = start + n
     return logits[0] if x.ndim == 1 else logits
@@ -505,3 +517,36 @@ def decoder(
     else:  # JAX bakes the weights into the compiled step: a new decoder for each call
         dec = CachedDecoder(self)
     return incremental_fn(dec, dec.max_length)
+
+# %% ../nbs/06c_transformer.ipynb #b422b9e4
+@patch
+def reorder(
+    self: CachedDecoder,
+    rows,  # (B,) ints: row i of the new cache is row rows[i] of the old one (repeats allowed)
+):
+    "Rearrange the cached sequences, e.g. to give each hypothesis of a beam search its parent's keys and values."
+    rows = np.asarray(rows)
+    if self.batch_size is None or rows.shape != (self.batch_size,):
+        raise ValueError(f"reorder needs one row index per cached sequence, shape ({self.batch_size},), got {rows.shape}.")
+    if rows.min() < 0 or rows.max() >= self.batch_size:
+        raise ValueError(f"rows must be in [0, {self.batch_size}), got {rows.min()}..{rows.max()}.")
+    rows = rows.astype(np.int32)
+    if self.backend == "tensorflow":
+        import tensorflow as tf
+
+        for var in self._cache:
+            var.assign(tf.gather(var, rows))  # (B, 2, H, S, d)
+    else:
+        self._cache = [ops.take(c, rows, axis=0) for c in self._cache]
+
+
+@patch
+def beam_decoder(
+    self: TransformerLM,
+) -> CachedDecoder | None:  # None for a model without the causal mask (it cannot be cached)
+    "A `CachedDecoder` for chapter 09's `beam_search`, kept with the model (TensorFlow) so its compiled steps are reused."
+    if not self.config.causal:
+        return None
+    if keras.config.backend() == "tensorflow":
+        return per_model(self, "_lmbook_beam_decoder", lambda: CachedDecoder(self))
+    return CachedDecoder(self)
