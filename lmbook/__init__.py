@@ -24,6 +24,7 @@ SERIALIZABLE = {  # "lmbook>Name" -> the module that defines the class
     "lmbook>TransformerLM": "lmbook.transformer",
     "lmbook>WarmupCosine": "lmbook.training",
     "lmbook>SkipGramNS": "lmbook.word2vec",
+    "lmbook>NPLM": "lmbook.nplm",
 }
 
 

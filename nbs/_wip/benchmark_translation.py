@@ -1,0 +1,99 @@
+"""Chinese-English translation on Tatoeba (cmn-eng): both models x three decodings x both directions, beside OPUS-MT.
+
+Usage (from the repository root):
+    python benchmarks/translation.py                          # the full run of chapter 10c (hours on a CPU)
+    python benchmarks/translation.py --steps 2000 --test 300  # a shorter run, scored on the first 300 test pairs
+    python benchmarks/translation.py --tiny                   # the notebook's tiny configuration (minutes)
+    python benchmarks/translation.py --mirror URL_OR_DIR      # any mirror `load_corpus` accepts for cmn-eng
+
+It trains one encoder-decoder and one decoder-only Transformer of the same size on both directions, builds
+Kneser-Ney models of each target language on monolingual text (English Wikipedia sample, People's Daily) plus the
+training targets, tunes the fusion weight on validation pairs, then prints BLEU, chrF (sacrebleu) and decoding time
+for greedy, beam and beam + LM, with OPUS-MT's published Tatoeba BLEU beside them. Times are wall-clock.
+"""
+
+import argparse
+import contextlib
+import dataclasses
+import tempfile
+import time
+from pathlib import Path
+
+from lmbook.apps.translation import (
+    DIRECTIONS,
+    MTConfig,
+    check_direction,
+    evaluate_translation,
+    load_pairs,
+    target_lm,
+    train_tokenizer,
+    train_translator,
+    translation_table,
+)
+from lmbook.corpora import load_corpus
+from lmbook.testing import serve_directory, shared_data
+
+# OPUS-MT (Tiedemann and Thottingal 2020) BLEU on the Tatoeba test set, from the model cards opus-mt-zh-en, opus-mt-en-zh
+ANCHORS = {"zh-en": 36.1, "en-zh": 31.4}
+REPO = Path(__file__).resolve().parents[1]  # the repository; its ../shared/data holds the corpora when present
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mirror", default=None, help="mirror URL or folder for cmn-eng (default: ../shared/data)")
+    ap.add_argument("--tiny", action="store_true", help="start from MTConfig.tiny() instead of the full defaults")
+    ap.add_argument("--steps", type=int, default=None, help="training steps (default: the config's)")
+    ap.add_argument("--embed-dim", type=int, default=None, help="C (default: the config's)")
+    ap.add_argument("--layers", type=int, default=None, help="blocks per side (default: the config's)")
+    ap.add_argument("--vocab-size", type=int, default=None, help="BPE ids (default: the config's)")
+    ap.add_argument("--test", type=int, default=None, help="score only the first N test pairs (default: all)")
+    ap.add_argument("--mono-lines", type=int, default=None, help="monolingual lines per LM (default: all)")
+    ap.add_argument("--order", type=int, default=4, help="Kneser-Ney order of the target LMs")
+    ap.add_argument("--beam-width", type=int, default=4, help="beam width")
+    ap.add_argument("--tune", type=int, default=200, help="validation pairs to tune the LM weight on (0: use 0.3)")
+    args = ap.parse_args()
+    cfg = MTConfig.tiny() if args.tiny else MTConfig()
+    over = {"steps": args.steps, "embed_dim": args.embed_dim, "layers": args.layers, "vocab_size": args.vocab_size}
+    cfg = dataclasses.replace(cfg, **{k: v for k, v in over.items() if v is not None})
+    print(cfg)
+    with contextlib.ExitStack() as stack:
+        mirror, shared = args.mirror, shared_data(REPO)
+        if mirror is None and shared is not None and (shared / "cmn-eng").is_dir():
+            mirror = stack.enter_context(serve_directory(shared))
+        cache = Path(stack.enter_context(tempfile.TemporaryDirectory())) if mirror else None
+        data = load_pairs("cmn-eng", mirror=mirror, cache=cache, progress=False)
+    n = sum(map(len, (data.train, data.valid, data.test))) + sum(data.dropped.values())
+    print(f"pairs: train {len(data.train):,}, valid {len(data.valid):,}, test {len(data.test):,}; "
+          f"{data.changed:,} of {n:,} Chinese sentences simplified")
+    tok = train_tokenizer(data.train, cfg.vocab_size)
+    translators = {}
+    for kind in ("encoder-decoder", "decoder-only"):
+        t0 = time.perf_counter()
+        translators[kind], losses = train_translator(kind, tok, data.train, cfg, verbose=2)
+        print(f"{kind}: {translators[kind].model.count_params():,} parameters, loss {losses[0]:.2f} -> "
+              f"{losses[-1]:.2f}, {time.perf_counter() - t0:.0f} s")
+    mono = {"zh-en": list(load_corpus("enwiki-sample").lines("train")),
+            "en-zh": [r["text"] for r in load_corpus("peoples-daily-1998").records("train")]}
+    lms, weights = {}, {}
+    for d in DIRECTIONS:
+        target = [p[check_direction(d)[1]] for p in data.train]
+        lms[d] = target_lm(tok, mono[d][: args.mono_lines] + target, order=args.order)
+        if not args.tune:
+            weights[d] = 0.3
+            continue
+        tune = {w: evaluate_translation(translators["encoder-decoder"], data.valid[: args.tune], d, strategy="beam",
+                                        beam_width=args.beam_width, lm=lms[d], lm_weight=w)["bleu"]
+                for w in (0.0, 0.1, 0.2, 0.3, 0.5)}
+        weights[d] = max(tune, key=tune.get)
+        print(f"{d}: LM weight by validation BLEU {tune} -> {weights[d]}")
+    test = data.test[: args.test]
+    rows = translation_table(translators, test, lms, weights, args.beam_width)
+    print(f"\n{len(test):,} test pairs; {rows[0]['bleu_signature']}; {rows[0]['chrf_signature']}")
+    print(f"{'model':16} {'decoding':10} {'direction':9} {'BLEU':>6} {'chrF':>6} {'seconds':>8} {'OPUS-MT':>8}")
+    for r in rows:
+        print(f"{r['model']:16} {r['decoding']:10} {r['direction']:9} {r['bleu']:6.1f} {r['chrf']:6.1f} "
+              f"{r['seconds']:8.1f} {ANCHORS[r['direction']]:8.1f}")
+
+
+if __name__ == "__main__":
+    main()
