@@ -306,7 +306,7 @@ def download_files(
         shutil.rmtree(stage, ignore_errors=True)
     return paths
 
-# %% ../nbs/appendix_b_download.ipynb #17ae5769
+# %% ../nbs/appendix_b_download.ipynb #699ef8ee
 def folder_manifest(
     folder: Path,  # a folder of files
 ) -> str:  # one line "<sha256>  <path>" per file, sorted by path, as `sha256sum` writes them
