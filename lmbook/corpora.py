@@ -89,7 +89,7 @@ class CorpusInfo:
 
     name: str  # the name `load_corpus` takes
     language: str  # "en", "zh" or "en-zh"
-    kind: str  # "text", "labelled", "segmented", "parallel", "qa", "summary" or "eval"
+    kind: str  # "text", "labelled", "segmented", "parallel", "qa", "summary", "speech" or "eval"
     description: str  # one line
     source: str  # where the data comes from
     license: str  # its licence or terms
@@ -271,6 +271,21 @@ def _read_csl(paths, split):
             yield {"text": abstract, "title": title}
 
 
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _read_fsdd(paths, split):
+    "Free Spoken Digit Dataset: one record per WAV; takes 0-4 are test (the dataset's rule), 5-9 valid, 10-49 train."
+    recs = []
+    for path in Path(paths[0]).glob("*.wav"):
+        digit, speaker, take = path.stem.split("_")
+        take = int(take)
+        if ("test" if take < 5 else "valid" if take < 10 else "train") == split:
+            recs.append((speaker, int(digit), take, path))
+    for speaker, digit, take, path in sorted(recs):
+        yield {"text": _DIGIT_WORDS[digit], "digit": digit, "speaker": speaker, "take": take, "path": str(path)}
+
+
 def _read_rt(paths, split):
     for path, label in zip(paths, ("pos", "neg")):
         yield from _hashed_lines(
@@ -375,6 +390,8 @@ def _wt2_file(split, sha, size):
 
 _RT = "https://www.cs.cornell.edu/people/pabo/movie-review-data/rt-polaritydata.tar.gz"
 _CSL = f"{_GH}/ydli-ai/CSL/0f1ac0626d584cd3c72f8be26d329eb4f967cfd0/benchmark/ts"
+_FSDD = "Jakobovski/free-spoken-digit-dataset", "26eb9aaf76e81b692f806f9140c2d2777410d7a1"
+_MANIFESTS = Path(importlib.util.find_spec("lmbook").origin).parent / "data"  # per-file sha256 lists shipped with lmbook
 
 # %% ../nbs/04a_corpora.ipynb #da60b61d
 _HASH_SPLIT = "by CRC-32 of each record's text: 90% train, 5% valid, 5% test"
@@ -633,6 +650,27 @@ REGISTRY: dict[str, CorpusInfo] = {
                 ),
             ),
         ),
+        CorpusInfo(
+            "fsdd",
+            "en",
+            "speech",
+            "Free Spoken Digit Dataset: 3,000 WAV recordings (8 kHz mono) of 6 speakers x 10 digits x 50 takes",
+            f"github.com/{_FSDD[0]} recordings/ at commit {_FSDD[1][:7]} (v1.0.10), the repository archive",
+            "CC BY-SA 4.0",
+            "the dataset's rule: takes 0-4 of every speaker and digit are test; ours: takes 5-9 valid, 10-49 train",
+            False,
+            (
+                RemoteFile(
+                    "recordings",
+                    f"https://codeload.github.com/{_FSDD[0]}/tar.gz/{_FSDD[1]}",
+                    "1801eae019c063377d98f831d3f93574f259475df7332bb0e3d1b080fb5e6959",
+                    21128848,
+                    member=f"{_FSDD[0].split('/')[1]}-{_FSDD[1]}/recordings",
+                    mirror_path="fsdd/recordings.tar.gz",
+                    manifest=_MANIFESTS / "fsdd.sha256",
+                ),
+            ),
+        ),
     ]
 }
 
@@ -654,6 +692,7 @@ _READERS: dict[str, Callable] = {
     "squad-dev": _read_squad,
     "rt-polarity": _read_rt,
     "csl": _read_csl,
+    "fsdd": _read_fsdd,
 }
 assert set(_READERS) == set(REGISTRY)
 
@@ -720,6 +759,7 @@ _SIZES = {  # measured by `Corpus.stats()`; the cells below re-measure and compa
         "valid": (0, 0, 0, 0),
         "test": (1000, 1000, 208576, 188084),
     },
+    "fsdd": {"train": (2400, 2400, 11999, 2400), "valid": (300, 300, 1499, 300), "test": (300, 300, 1499, 300)},
 }
 _KEYS = ("records", "lines", "chars", "tokens")
 REGISTRY = {

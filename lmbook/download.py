@@ -25,12 +25,12 @@ from typing import Sequence
 
 # %% auto #0
 __all__ = ['RemoteFile', 'DownloadError', 'sha256_file', 'verify_file', 'fetch_url', 'mirror_url', 'fetch_from_mirror',
-           'UnsafeArchiveError', 'safe_extract', 'download_files']
+           'UnsafeArchiveError', 'safe_extract', 'download_files', 'folder_manifest', 'sha256_folder', 'check_manifest']
 
 # %% ../nbs/appendix_b_download.ipynb #88716540
 @dataclass(frozen=True)
 class RemoteFile:
-    "One downloadable file: its usual URL and the sha256 it must have once downloaded."
+    "One downloadable file (or folder of files): its usual URL and the sha256 it must have once downloaded."
 
     name: str  # file name inside the destination folder
     url: str  # its usual public URL; an archive (.zip, .tar.gz) when `member` is set
@@ -38,6 +38,7 @@ class RemoteFile:
     size: int  # its size in bytes
     member: str | None = None  # path of the file inside the archive at `url`
     mirror_path: str | None = None  # path under a mirror (default `<folder name>/<name>`), e.g. "ptb/ptb.train.txt"
+    manifest: Path | None = None  # for a folder: its sha256sum-style manifest file; then `sha256` is the manifest's
 
 # %% ../nbs/appendix_b_download.ipynb #d7f07322
 class DownloadError(RuntimeError):
@@ -68,16 +69,16 @@ _VERIFIED: set = set()
 
 
 def verify_file(
-    path: Path,  # a file already in place
+    path: Path,  # a file already in place (or a folder: see `sha256_folder`)
     sha256: str,  # the sha256 it must have
     hint: str = "Delete it to download it again, or put the right file there.",  # what to do on a mismatch
 ) -> Path:  # `path`
     "Check a file's sha256 (once per process while its size and time stay the same); `ValueError` if it differs."
     path = Path(path)
-    st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, sha256)
+    files = sorted(path.rglob("*")) if path.is_dir() else [path]
+    key = (str(path.resolve()), sha256, tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
     if key not in _VERIFIED:
-        got = sha256_file(path)
+        got = sha256_folder(path) if path.is_dir() else sha256_file(path)
         if got != sha256:
             raise ValueError(f"{path} has sha256 {got}, expected {sha256}: it is damaged or not the right file. {hint}")
         _VERIFIED.add(key)
@@ -214,24 +215,50 @@ def safe_extract(
 # %% ../nbs/appendix_b_download.ipynb #30220678
 def _hint(rf: RemoteFile, folder: Path) -> str:
     how = f"download {rf.url}" + (f", extract {rf.member}" if rf.member else "")
-    return f"To install it by hand, {how} and save it as {folder / rf.name} (sha256 {rf.sha256})."
+    what = f"its files must match {rf.manifest}" if rf.manifest else f"sha256 {rf.sha256}"
+    return f"To install it by hand, {how} and save it as {folder / rf.name} ({what})."
+
+
+def _archive(rf: RemoteFile, stage: Path, mirror_path: str, mirror: str | None, progress: bool, archives: dict):
+    "The URL and extracted folder of the archive at `rf.url` (for a folder from a mirror: the mirror's archive)."
+    url = mirror_url(mirror, mirror_path) if mirror else rf.url
+    if url not in archives:
+        k = len(archives)
+        got = stage / f"archive-{k}"
+        fetch_from_mirror(mirror, mirror_path, got, progress) if mirror else fetch_url(url, got, progress)
+        safe_extract(got, stage / f"x-{k}")
+        got.unlink()
+        archives[url] = stage / f"x-{k}"
+    return url, archives[url]
 
 
 def _fetch_one(rf: RemoteFile, stage: Path, mirror_path: str, mirror: str | None, progress: bool, archives: dict):
-    "Fetch one file into `stage/files`: from the mirror, from its URL, or from its archive (extracted once)."
+    "Fetch one file (or folder) into `stage/files`: from the mirror, from its URL, or from its archive (extracted once)."
     out = stage / "files" / rf.name
-    if mirror:
+    if mirror and not rf.manifest:
         return fetch_from_mirror(mirror, mirror_path, out, progress)
-    if rf.member is None:
+    if rf.member is None and not rf.manifest:
         return fetch_url(rf.url, out, progress)
-    if rf.url not in archives:
-        k = len(archives)
-        safe_extract(fetch_url(rf.url, stage / f"archive-{k}", progress), stage / f"x-{k}")
-        archives[rf.url] = stage / f"x-{k}"
-    src = archives[rf.url] / rf.member
-    if not src.is_file():
-        raise DownloadError(f"{rf.url} has no member {rf.member!r}.", rf.url)
+    url, root = _archive(rf, stage, mirror_path, mirror, progress, archives)
+    member = (Path(rf.member).name if mirror else rf.member) if rf.member else ""  # a mirror's archive: the folder only
+    src = root / member
+    if not (src.is_dir() if rf.manifest else src.is_file()):
+        raise DownloadError(f"{url} has no {'folder' if rf.manifest else 'member'} {member!r}.", url)
     return src.replace(out)
+
+
+def _check_folder(rf: RemoteFile, out: Path, folder: Path, mirror: str | None):
+    "Check a fetched folder against `rf.manifest`, itself checked against `rf.sha256` first."
+    try:
+        manifest = Path(rf.manifest).read_bytes()
+    except OSError as e:
+        raise DownloadError(f"Cannot read the manifest of {rf.name} ({e}); reinstall the package that ships it.") from None
+    if hashlib.sha256(manifest).hexdigest() != rf.sha256:
+        raise DownloadError(f"The manifest {rf.manifest} does not have sha256 {rf.sha256}: reinstall the package that ships it.")
+    try:
+        check_manifest(out, manifest.decode("utf-8"))
+    except ValueError as e:
+        raise DownloadError(f"{rf.name} from {mirror or rf.url}: {e} Nothing was saved. {_hint(rf, folder)}", rf.url) from None
 
 
 def _stage(todo: list, stage: Path, folder: Path, mirror: str | None, progress: bool):
@@ -243,6 +270,9 @@ def _stage(todo: list, stage: Path, folder: Path, mirror: str | None, progress: 
             out = _fetch_one(rf, stage, rf.mirror_path or f"{folder.name}/{rf.name}", mirror, progress, archives)
         except DownloadError as e:
             raise DownloadError(f"{e} {_hint(rf, folder)}", e.url, e.status) from None
+        if rf.manifest:
+            _check_folder(rf, out, folder, mirror)
+            continue
         got = sha256_file(out)
         if got != rf.sha256:
             raise DownloadError(
@@ -275,3 +305,45 @@ def download_files(
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return paths
+
+# %% ../nbs/appendix_b_download.ipynb #699ef8ee
+def folder_manifest(
+    folder: Path,  # a folder of files
+) -> str:  # one line "<sha256>  <path>" per file, sorted by path, as `sha256sum` writes them
+    "The sha256sum-style manifest of every file under `folder` (paths relative to it, separated by `/`)."
+    folder = Path(folder)
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    return "".join(f"{sha256_file(folder / n)}  {n}\n" for n in names)
+
+
+def sha256_folder(
+    folder: Path,  # a folder of files
+) -> str:  # 64 hex digits
+    "A folder's sha256: that of its manifest, so it depends on the files and their bytes, not on how they were packed."
+    return hashlib.sha256(folder_manifest(folder).encode("utf-8")).hexdigest()
+
+
+def _parse_manifest(text: str) -> dict:
+    return {name: sha for sha, name in (line.split("  ", 1) for line in text.splitlines() if line.strip())}
+
+
+def _few(names: list, n: int = 3) -> str:
+    return ", ".join(names[:n]) + (f" and {len(names) - n} more" if len(names) > n else "")
+
+
+def check_manifest(
+    folder: Path,  # a folder of files (e.g. just extracted)
+    manifest: str,  # the text of the manifest it must match
+) -> Path:  # `folder`
+    "`ValueError` naming the missing, extra and damaged files unless `folder` holds exactly the files of `manifest`."
+    folder = Path(folder)
+    want, got = _parse_manifest(manifest), _parse_manifest(folder_manifest(folder))
+    found = {
+        "missing": sorted(want.keys() - got.keys()),
+        "extra": sorted(got.keys() - want.keys()),
+        "damaged": sorted(n for n in want.keys() & got.keys() if want[n] != got[n]),
+    }
+    problems = [f"{len(v)} {k} ({_few(v)})" for k, v in found.items() if v]
+    if problems:
+        raise ValueError(f"The folder {folder.name} does not match its manifest: {'; '.join(problems)}.")
+    return folder
