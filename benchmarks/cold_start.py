@@ -60,7 +60,8 @@ def cases(tmp: Path) -> dict:  # name -> python -c source
 
 
 def run_once(src: str) -> tuple[float, float, str]:  # (wall s, child CPU s, stdout)
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    path = f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": path}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, "-c", src], capture_output=True, text=True, env=env, cwd=REPO)

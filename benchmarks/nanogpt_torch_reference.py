@@ -110,8 +110,8 @@ def main():
     model = GPT(len(chars))
     decay = [p_ for p_ in model.parameters() if p_.dim() >= 2]
     no_decay = [p_ for p_ in model.parameters() if p_.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": WEIGHT_DECAY}, {"params": no_decay, "weight_decay": 0.0}],
-                            lr=LR, betas=BETAS)
+    groups = [{"params": decay, "weight_decay": WEIGHT_DECAY}, {"params": no_decay, "weight_decay": 0.0}]
+    opt = torch.optim.AdamW(groups, lr=LR, betas=BETAS)
     n_params = sum(p_.numel() for p_ in model.parameters())
     load0, t0 = os.getloadavg()[0], time.time()
     model.train()

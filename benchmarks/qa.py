@@ -38,7 +38,9 @@ from lmbook.corpora import load_corpus
 from lmbook.ngram import kneser_ney
 from lmbook.utils import markdown_table
 
-ANCHORS = "logistic regression 40.4 EM / 51.0 F1, human 86.8 F1 (Rajpurkar et al. 2016); BiDAF 77.3 F1 (Seo et al. 2017)"
+ANCHORS = (
+    "logistic regression 40.4 EM / 51.0 F1, human 86.8 F1 (Rajpurkar et al. 2016); BiDAF 77.3 F1 (Seo et al. 2017)"
+)
 
 
 def sentences(text):
@@ -67,8 +69,8 @@ def main():
     bm25 = BM25([bm_tok(p["text"]) for p in paras])
     top5 = bm25.top_k_many([bm_tok(q["question"]) for q in test_q], 5)
     gold = np.array([q["pid"] for q in test_q])
-    print(f"BM25 over {len(paras)} paragraphs, {len(test_q)} test questions: "
-          f"recall@1 {100 * (top5[:, 0] == gold).mean():.1f}, recall@5 {100 * (top5 == gold[:, None]).any(1).mean():.1f}")
+    r1, r5 = 100 * (top5[:, 0] == gold).mean(), 100 * (top5 == gold[:, None]).any(1).mean()
+    print(f"BM25 over {len(paras)} paragraphs, {len(test_q)} test questions: recall@1 {r1:.1f}, recall@5 {r5:.1f}")
     rng = np.random.default_rng(0)
 
     def random_reader(q, c):
@@ -83,7 +85,8 @@ def main():
                "swd": ("sliding window + distance", per_question(lambda q, c: sliding_window_reader(q, c, True)))}
     want = a.readers.split(",")
     if "neural" in want:
-        vocab = ReaderVocab([p["text"] for p in paras if not is_test_article(p["title"])] + [q["question"] for q in train_q])
+        train_texts = [p["text"] for p in paras if not is_test_article(p["title"])]
+        vocab = ReaderVocab(train_texts + [q["question"] for q in train_q])
         cfg = ReaderConfig(vocab_size=len(vocab), embed_dim=64, hidden=a.hidden, encoder=a.encoder, seq_len=300,
                            num_epochs=a.epochs)
         model = build_reader(cfg)

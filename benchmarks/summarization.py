@@ -102,7 +102,8 @@ def main():
         run = TrainConfig.tiny(steps=args.steps, eval_every=args.steps, batch_size=32, lr=1e-3,
                                warmup_steps=args.steps // 10, jit_compile=False)
         model = train_title_lm(x, y, w, cfg, run)
-        hyps = [generate_title(model, tok, r["text"], args.beam, 32, args.max_abstract) for r in csl_test[: args.n_test]]
+        hyps = [generate_title(model, tok, r["text"], args.beam, 32, args.max_abstract)
+                for r in csl_test[: args.n_test]]
         record(f"Transformer abstractive ({args.n_test} abstracts)", "zh", hyps, time.perf_counter() - t0)
         for r, h in list(zip(csl_test, hyps))[:5]:
             print(f"  {r['title']}  |  {h}")

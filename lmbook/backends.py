@@ -111,7 +111,10 @@ def _measure_here(
             "decode_tokens_per_s": int(rounds) * int(decode_tokens) / decode_s}
 
 
-_MEASURE = "import json, sys; from lmbook.backends import _measure_here; print(json.dumps(_measure_here(*sys.argv[1:])))"
+_MEASURE = (
+    "import json, sys; from lmbook.backends import _measure_here; "
+    "print(json.dumps(_measure_here(*sys.argv[1:])))"
+)
 
 
 def measure_backend(

@@ -50,7 +50,8 @@ __all__ = ['MODELS', 'PRECISIONS', 'SIZES', 'TOKENIZERS', 'KN_ORDERS', 'RUN_FORM
            'evaluate_run', 'train_cli', 'generate_cli', 'eval_cli']
 
 # %% ../nbs/07d_cli.ipynb #15ac289b
-MODELS = {"transformer": "TransformerLM", "lstm": "RNNLM", "gru": "RNNLM", "rnn": "RNNLM"}  # --model choices, their classes
+# --model choices and their classes
+MODELS = {"transformer": "TransformerLM", "lstm": "RNNLM", "gru": "RNNLM", "rnn": "RNNLM"}
 PRECISIONS = ("auto", "float32", "mixed_float16", "mixed_bfloat16")  # --precision choices: lmbook.training's
 SIZES = ("tiny", "small")  # --size choices
 TOKENIZERS = ("auto", "char", "word", "jieba", "bpe")  # --tokenizer choices; auto: bpe, or char for Chinese text

@@ -391,7 +391,8 @@ def _wt2_file(split, sha, size):
 _RT = "https://www.cs.cornell.edu/people/pabo/movie-review-data/rt-polaritydata.tar.gz"
 _CSL = f"{_GH}/ydli-ai/CSL/0f1ac0626d584cd3c72f8be26d329eb4f967cfd0/benchmark/ts"
 _FSDD = "Jakobovski/free-spoken-digit-dataset", "26eb9aaf76e81b692f806f9140c2d2777410d7a1"
-_MANIFESTS = Path(importlib.util.find_spec("lmbook").origin).parent / "data"  # per-file sha256 lists shipped with lmbook
+# per-file sha256 lists shipped with lmbook
+_MANIFESTS = Path(importlib.util.find_spec("lmbook").origin).parent / "data"
 
 # %% ../nbs/04a_corpora.ipynb #da60b61d
 _HASH_SPLIT = "by CRC-32 of each record's text: 90% train, 5% valid, 5% test"

@@ -233,7 +233,7 @@ def _archive(rf: RemoteFile, stage: Path, mirror_path: str, mirror: str | None, 
 
 
 def _fetch_one(rf: RemoteFile, stage: Path, mirror_path: str, mirror: str | None, progress: bool, archives: dict):
-    "Fetch one file (or folder) into `stage/files`: from the mirror, from its URL, or from its archive (extracted once)."
+    "Fetch one file (or folder) into `stage/files`: from the mirror, its URL, or its archive (extracted once)."
     out = stage / "files" / rf.name
     if mirror and not rf.manifest:
         return fetch_from_mirror(mirror, mirror_path, out, progress)
@@ -252,13 +252,17 @@ def _check_folder(rf: RemoteFile, out: Path, folder: Path, mirror: str | None):
     try:
         manifest = Path(rf.manifest).read_bytes()
     except OSError as e:
-        raise DownloadError(f"Cannot read the manifest of {rf.name} ({e}); reinstall the package that ships it.") from None
+        msg = f"Cannot read the manifest of {rf.name} ({e}); reinstall the package that ships it."
+        raise DownloadError(msg) from None
     if hashlib.sha256(manifest).hexdigest() != rf.sha256:
-        raise DownloadError(f"The manifest {rf.manifest} does not have sha256 {rf.sha256}: reinstall the package that ships it.")
+        raise DownloadError(
+            f"The manifest {rf.manifest} does not have sha256 {rf.sha256}: reinstall the package that ships it."
+        )
     try:
         check_manifest(out, manifest.decode("utf-8"))
     except ValueError as e:
-        raise DownloadError(f"{rf.name} from {mirror or rf.url}: {e} Nothing was saved. {_hint(rf, folder)}", rf.url) from None
+        msg = f"{rf.name} from {mirror or rf.url}: {e} Nothing was saved. {_hint(rf, folder)}"
+        raise DownloadError(msg, rf.url) from None
 
 
 def _stage(todo: list, stage: Path, folder: Path, mirror: str | None, progress: bool):

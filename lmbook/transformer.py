@@ -399,7 +399,7 @@ class CachedDecoder:
         self,
         model: TransformerLM,  # a built, causal `TransformerLM`
         max_length: int | None = None,  # S, cache slots per sequence (default and maximum: `config.seq_len`)
-        jit: bool | str = "auto",  # TensorFlow: True: XLA; False: a plain `tf.function`; "auto": XLA after JIT_AFTER steps
+        jit: bool | str = "auto",  # TensorFlow: True: XLA; False: plain `tf.function`; "auto": XLA after JIT_AFTER
     ):
         c = self.config = model.config
         if not c.causal:
@@ -527,7 +527,9 @@ def reorder(
     "Rearrange the cached sequences, e.g. to give each hypothesis of a beam search its parent's keys and values."
     rows = np.asarray(rows)
     if self.batch_size is None or rows.shape != (self.batch_size,):
-        raise ValueError(f"reorder needs one row index per cached sequence, shape ({self.batch_size},), got {rows.shape}.")
+        raise ValueError(
+            f"reorder needs one row index per cached sequence, shape ({self.batch_size},), got {rows.shape}."
+        )
     if rows.min() < 0 or rows.max() >= self.batch_size:
         raise ValueError(f"rows must be in [0, {self.batch_size}), got {rows.min()}..{rows.max()}.")
     rows = rows.astype(np.int32)
@@ -544,7 +546,7 @@ def reorder(
 def beam_decoder(
     self: TransformerLM,
 ) -> CachedDecoder | None:  # None for a model without the causal mask (it cannot be cached)
-    "A `CachedDecoder` for chapter 09's `beam_search`, kept with the model (TensorFlow) so its compiled steps are reused."
+    "A `CachedDecoder` for chapter 09's `beam_search`, kept with the model (TensorFlow): its compiled steps are reused."
     if not self.config.causal:
         return None
     if keras.config.backend() == "tensorflow":
