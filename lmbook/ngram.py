@@ -357,6 +357,19 @@ def score_sentences(
 
 
 @patch
+def sentence_logprobs(
+    self: NgramLM,
+    sentences: Sequence[Sequence[str]],  # token lists; unknown tokens are scored as <unk>
+) -> np.ndarray:  # (len(sentences),) natural-log probability of each sentence's words and its `</s>`
+    "Log-probability of each of many sentences, scored as one stream (`score_sentences` gives only their total)."
+    x, off = encode_sentences(sentences, self.vocab)
+    lp = self._score_stream(x, off)
+    starts = np.flatnonzero(off == 0)  # the `<s>` of each sentence, which is never predicted
+    lp[starts] = 0.0
+    return np.add.reduceat(lp, starts)
+
+
+@patch
 def perplexity(
     self: NgramLM,
     sentences: Iterable[Sequence[str]],  # held-out token lists

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from ..ngram import NgramLM, encode_sentences
+from ..ngram import NgramLM
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
@@ -30,8 +30,8 @@ from keras import layers, ops  # noqa: E402
 __all__ = ['STOP', 'squad_examples', 'is_test_article', 'normalize_answer', 'exact_match', 'f1_score', 'squad_scores',
            'tokenize_spans', 'lm_tokens', 'check_qa', 'span_text', 'is_word', 'candidate_spans', 'BM25',
            'sliding_window_reader', 'ReaderConfig', 'ReaderVocab', 'reader_inputs', 'build_reader', 'answer_tokens',
-           'tf_dataset', 'fit_reader', 'best_spans', 'neural_reader', 'fill_question', 'sentence_logprobs', 'lm_reader',
-           'per_question', 'evaluate_reader']
+           'tf_dataset', 'fit_reader', 'best_spans', 'neural_reader', 'fill_question', 'lm_reader', 'per_question',
+           'evaluate_reader']
 
 # %% ../../nbs/10d_qa.ipynb #383e384e
 def squad_examples(
@@ -491,18 +491,6 @@ def fill_question(
     return q + list(answer)
 
 # %% ../../nbs/10d_qa.ipynb #76429db0
-def sentence_logprobs(
-    lm: NgramLM,  # an n-gram model
-    sentences: Sequence[Sequence[str]],  # token lists
-) -> np.ndarray:  # (len(sentences),) natural-log probability of each sentence, with its </s>
-    "Log-probability of each of many sentences, scored as one stream (`NgramLM.score_sentences` gives only the total)."
-    x, off = encode_sentences(sentences, lm.vocab)
-    lp = lm._score_stream(x, off)  # per token; -inf at each <s>, which is never predicted
-    starts = np.flatnonzero(off == 0)
-    lp[starts] = 0.0
-    return np.add.reduceat(lp, starts)
-
-
 def lm_reader(
     question: str,  # the question
     context: str,  # the paragraph
@@ -518,9 +506,9 @@ def lm_reader(
     cands = [(a, b) for a, b in candidate_spans(toks, max_len) if not qset & set(p[a:b])]
     if not cands:
         return span_text(context, off, 0, len(toks))
-    scores = sentence_logprobs(lm, [fill_question(q, p[a:b]) for a, b in cands])
+    scores = lm.sentence_logprobs([fill_question(q, p[a:b]) for a, b in cands])
     if pmi:
-        scores = scores - sentence_logprobs(lm, [p[a:b] for a, b in cands])
+        scores = scores - lm.sentence_logprobs([p[a:b] for a, b in cands])
     a, b = cands[int(np.argmax(scores))]
     return span_text(context, off, a, b)
 
