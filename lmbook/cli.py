@@ -44,8 +44,8 @@ from lmbook.utils import (
 )
 
 # %% auto #0
-__all__ = ['MODELS', 'PRECISIONS', 'SIZES', 'TOKENIZERS', 'KN_ORDERS', 'RUN_FORMAT', 'RUN_VERSION', 'PROMPTS', 'RunConfig',
-           'is_chinese', 'resolve_tokenizer', 'fit_tokenizer', 'model_class', 'model_config', 'read_text',
+__all__ = ['MODELS', 'PRECISIONS', 'SIZES', 'TOKENIZERS', 'KN_ORDERS', 'RUN_FORMAT', 'RUN_VERSION', 'XLA_MIN_TOKENS', 'PROMPTS',
+           'RunConfig', 'is_chinese', 'resolve_tokenizer', 'fit_tokenizer', 'model_class', 'model_config', 'read_text',
            'corpus_lines', 'read_run_config', 'load_run', 'id_lines', 'kn_baseline', 'final_scores', 'train_run',
            'evaluate_run', 'train_cli', 'generate_cli', 'eval_cli']
 
@@ -250,6 +250,14 @@ def _eval_every(steps: int) -> int:
     return min((d for d in range(1, steps + 1) if steps % d == 0), key=lambda d: (abs(d - steps / 10), d))
 
 
+XLA_MIN_TOKENS = 500_000  # training tokens below which compiling the train step with XLA costs more than it saves
+
+
+def _use_xla(cfg: RunConfig) -> bool | None:
+    "XLA for runs long enough to repay its compile time (None: `compile_lm`'s default, on where faster); else off."
+    return None if cfg.steps * cfg.batch_size * cfg.seq_len >= XLA_MIN_TOKENS else False
+
+
 def _check_lengths(cfg: RunConfig, train_ids: np.ndarray, valid_ids: np.ndarray):
     "Fail clearly when a split is too short for one batch (train) or one window (valid)."
     need = cfg.batch_size * cfg.seq_len + 1
@@ -401,6 +409,7 @@ def _train(cfg: RunConfig, out: Path, resume: bool, overwrite: bool, progress: b
         eval_batches=None,
         precision=cfg.precision,
         seed=cfg.seed,
+        jit_compile=_use_xla(cfg),
     )
     mcfg, order = model_config(cfg, tok.vocab_size), cfg.kn_order or KN_ORDERS[kind]
     atomic_write_json(
