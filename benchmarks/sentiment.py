@@ -4,6 +4,7 @@ Usage (from the repository root):
     python benchmarks/sentiment.py                 # corpora: loopback mirror of ../shared/data, else downloaded
     python benchmarks/sentiment.py --folds 3       # fewer English folds (faster); --lang en or zh for one table
     python benchmarks/sentiment.py --steps 1000 --labelled 0   # the neural rows' training steps; 0 = all labels
+    python benchmarks/sentiment.py --no-neural     # the linear, n-gram and word-vector rows only (minutes)
 
 Every method of the chapter at the full run's size (the notebook's `FULL`): the linear baselines, one language model
 per class (unigram, Kneser-Ney trigram, Transformer), mean word2vec + logistic regression, and a Transformer
@@ -144,6 +145,8 @@ def table(lang, docs, y, splits, args):
                ("word2vec mean + LR", w2v_lr(100, 5)),
                ("Transformer, from scratch", transfer(False, lang, args)),
                ("Transformer, LM-pretrained", transfer(True, lang, args))]
+    if args.no_neural:
+        methods = [(name, f) for name, f in methods if "Transformer" not in name]
     rows = {}
     for name, f in methods:
         rows[name] = dict(method=name, **evaluate_method(f, docs, y, splits))
@@ -162,6 +165,7 @@ def main():
     ap.add_argument("--width", type=int, default=64)
     ap.add_argument("--epochs", type=int, default=3, help="fine-tuning epochs")
     ap.add_argument("--labelled", type=int, default=0, help="labelled texts for fine-tuning (0: all)")
+    ap.add_argument("--no-neural", action="store_true", help="skip the three Transformer rows")
     args = ap.parse_args()
     cols = {"method": ("method", None), "acc": ("accuracy %", ".2f"), "se": ("± s.e.", ".2f"),
             "folds": ("folds", None), "seconds": ("wall s", ".1f")}
@@ -178,6 +182,8 @@ def main():
                          ("LM/class: Transformer", "LM/class: unigram (= MNB)"),
                          ("LM/class: Transformer", "NBSVM-bi"),
                          ("Transformer, LM-pretrained", "Transformer, from scratch")]:
+                if a not in rows or b not in rows:
+                    continue
                 d, se = paired_difference(rows[a], rows[b])
                 print(f"  {a} - {b}: {d:+.2f} ± {se:.2f} (paired s.e.)")
 
