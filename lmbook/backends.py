@@ -77,10 +77,11 @@ def _measure_here(
     steps: int,  # timed training steps
     decode_tokens: int,  # timed decoding steps (new ids per round)
     rounds: int,  # decoding rounds (each starts from an empty cache)
+    jit: str = "default",  # the train step: "default" (`compile_lm`'s), "xla" or "eager"
 ) -> dict:
     "The work of `measure_backend`, on the active backend."
     import keras
-    from lmbook.lm import compile_lm, default_jit_compile, load_lm
+    from lmbook.lm import compile_lm, load_lm
     from lmbook.batches import lm_dataset
     from lmbook.transformer import CachedDecoder
 
@@ -88,7 +89,9 @@ def _measure_here(
     np.save(out_path, np.asarray(model.predict_on_batch(np.load(x_path)), np.float32))
     T, B = model.config.seq_len, 12  # nanoGPT's CPU batch
     data = lm_dataset(np.load(ids_path), seq_len=T, stride=1, batch_size=B, seed=0).repeat()
-    compile_lm(model)
+    if jit not in ("default", "xla", "eager"):
+        raise ValueError(f"jit must be 'default', 'xla' or 'eager', got {jit!r}.")
+    compile_lm(model, jit_compile={"default": None, "xla": True, "eager": False}[jit])
     model.fit(data, steps_per_epoch=2, epochs=1, verbose=0)  # warm-up: traces and compiles the step
     t0 = time.perf_counter()
     model.fit(data, steps_per_epoch=int(steps), epochs=1, verbose=0)
@@ -106,7 +109,7 @@ def _measure_here(
     for _ in range(int(rounds)):
         decode(int(decode_tokens))
     decode_s = time.perf_counter() - t0
-    return {"backend": keras.config.backend(), "jit": bool(default_jit_compile(model)),
+    return {"backend": keras.config.backend(), "jit": bool(model.jit_compile),
             "train_tokens_per_s": int(steps) * B * T / train_s,
             "decode_tokens_per_s": int(rounds) * int(decode_tokens) / decode_s}
 
@@ -125,6 +128,8 @@ def measure_backend(
     steps: int = 50,  # timed training steps (batches of 12 x seq_len)
     decode_tokens: int = 48,  # new ids per decoding round (prompt of 8 + these must fit in seq_len)
     rounds: int = 4,  # decoding rounds
+    jit: str = "default",  # the train step: "default" (XLA on TensorFlow and JAX, eager PyTorch), "xla" or "eager"
+    timeout: float = 1800,  # seconds before another backend's process is stopped
 ) -> dict:  # backend, jit, train_tokens_per_s, decode_tokens_per_s, logits (B, T, V)
     "Logits of `x`, training and decoding speed of a saved model on one backend (in a fresh process if not active)."
     import keras
@@ -134,9 +139,9 @@ def measure_backend(
         d = Path(d)
         np.save(d / "x.npy", np.asarray(x, np.int32))
         np.save(d / "ids.npy", np.asarray(ids, np.int32))
-        args = (str(model_path), d / "x.npy", d / "ids.npy", d / "logits.npy", steps, decode_tokens, rounds)
+        args = (str(model_path), d / "x.npy", d / "ids.npy", d / "logits.npy", steps, decode_tokens, rounds, jit)
         if backend == keras.config.backend():
             r = _measure_here(*map(str, args))
         else:
-            r = run_on_backend(backend, _MEASURE, *args)
+            r = run_on_backend(backend, _MEASURE, *args, timeout=timeout)
         return {**r, "logits": np.load(d / "logits.npy")}
