@@ -88,7 +88,8 @@ def main():
         print(f"{d}: LM weight by validation BLEU {tune} -> {weights[d]}")
     test = data.test[: args.test]
     rows = translation_table(translators, test, lms, weights, args.beam_width)
-    print(f"\n{len(test):,} test pairs; {rows[0]['bleu_signature']}; {rows[0]['chrf_signature']}")
+    sigs = dict.fromkeys(r[k] for r in rows for k in ("bleu_signature", "chrf_signature"))  # zh-en, en-zh (tok:zh)
+    print(f"\n{len(test):,} test pairs; signatures: " + "; ".join(sigs))
     print(f"{'model':16} {'decoding':10} {'direction':9} {'BLEU':>6} {'chrF':>6} {'seconds':>8} {'OPUS-MT':>8}")
     for r in rows:
         print(f"{r['model']:16} {r['decoding']:10} {r['direction']:9} {r['bleu']:6.1f} {r['chrf']:6.1f} "
