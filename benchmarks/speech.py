@@ -55,7 +55,7 @@ from lmbook.vocab import EOS_ID, CharTokenizer, Vocab  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 HELD_OUT = "lucas"
-ALPHAS, BETAS = (0.3, 0.5, 0.7, 1.0, 1.2, 1.5), (0.0, 0.5, 1.0, 2.0)
+ALPHAS, BETAS = (0.1, 0.2, 0.3, 0.5, 0.7, 1.0), (0.0, 0.5, 1.0, 2.0)
 
 
 def load_pools(mirror, cache):
