@@ -55,7 +55,7 @@ from lmbook.vocab import EOS_ID, CharTokenizer, Vocab  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 HELD_OUT = "lucas"
-ALPHAS, BETAS = (0.3, 0.5, 0.7, 1.0, 1.2, 1.5), (0.0, 0.5, 1.0, 2.0)
+ALPHAS, BETAS = (0.1, 0.2, 0.3, 0.5, 0.7, 1.0), (0.0, 0.5, 1.0, 2.0)
 
 
 def load_pools(mirror, cache):
@@ -121,7 +121,7 @@ def speech(pools):
             row[f"{n} CER %"] = round(100 * jiwer.cer(refs[n], h), 1)
             row[f"{n} ms/utt"] = round(1000 * (time.perf_counter() - t0) / len(h), 1)
         rows.append(row)
-    print(markdown_table(rows, list(rows[0])))
+    print(markdown_table(rows, list(rows[0]), digits=1))
 
 
 def chinese():
@@ -155,7 +155,7 @@ def chinese():
         rows.append({"decoder": name, "char accuracy %": round(100 * acc, 1),
                      "CER %": round(100 * jiwer.cer(refs, hyps), 1), "ms/sentence": round(1000 * s / len(test), 1)})
     print(f"{len(test)} test sentences, {han:,} Han characters")
-    print(markdown_table(rows, list(rows[0])))
+    print(markdown_table(rows, list(rows[0]), digits=1))
 
 
 def main():
