@@ -78,7 +78,9 @@ def decode(logps, how, lm=None, alpha=0.0, beta=0.0, beam=8):
 
 def speech(pools):
     sizes = {"train": args.train, "valid": args.eval, "test": args.eval, "held-out": args.eval}
-    utts = {n: make_utterances(pools[n], digit_strings(k, seed=10 + i), seed=10 + i) for i, (n, k) in enumerate(sizes.items())}
+    utts = {}
+    for i, (n, k) in enumerate(sizes.items()):
+        utts[n] = make_utterances(pools[n], digit_strings(k, seed=10 + i), seed=10 + i)
     t0 = time.perf_counter()
     feats = {n: log_mel([w for w, _, _ in u]) for n, u in utts.items()}
     print(f"features: {time.perf_counter() - t0:.0f} s")
@@ -135,7 +137,8 @@ def chinese():
     tok = CharTokenizer.fit(lines)
     kn = kneser_ney([tok.split(s) for s in lines], order=3, vocab=tok.vocab)
     t0 = time.perf_counter()
-    rnn = compile_lm(build_lm(RNNLM, RNNConfig.tiny(tok.vocab_size, cell="gru", hidden_dim=256, embed_dim=64), seed=0), lr=1e-2)
+    rnn_cfg = RNNConfig.tiny(tok.vocab_size, cell="gru", hidden_dim=256, embed_dim=64)
+    rnn = compile_lm(build_lm(RNNLM, rnn_cfg, seed=0), lr=1e-2)
     rnn.fit(lm_dataset(lines, tok, seq_len=32, batch_size=32, seed=0, eos_id=tok.eos_id).repeat(),
             steps_per_epoch=args.zh_steps // 10, epochs=10, verbose=2)
     print(f"GRU character model: {args.zh_steps} steps in {time.perf_counter() - t0:.0f} s")

@@ -33,7 +33,8 @@ from lmbook.apps.translation import (
 from lmbook.corpora import load_corpus
 from lmbook.testing import serve_directory, shared_data
 
-# OPUS-MT (Tiedemann and Thottingal 2020) BLEU on the Tatoeba test set, from the model cards opus-mt-zh-en, opus-mt-en-zh
+# OPUS-MT (Tiedemann and Thottingal 2020) BLEU on the Tatoeba test set,
+# from the model cards opus-mt-zh-en and opus-mt-en-zh
 ANCHORS = {"zh-en": 36.1, "en-zh": 31.4}
 REPO = Path(__file__).resolve().parents[1]  # the repository; its ../shared/data holds the corpora when present
 

@@ -25,6 +25,10 @@ SERIALIZABLE = {  # "lmbook>Name" -> the module that defines the class
     "lmbook>WarmupCosine": "lmbook.training",
     "lmbook>SkipGramNS": "lmbook.word2vec",
     "lmbook>NPLM": "lmbook.nplm",
+    "lmbook>CrossAttention": "lmbook.apps.translation",
+    "lmbook>DecoderBlock": "lmbook.apps.translation",
+    "lmbook>Seq2SeqTransformer": "lmbook.apps.translation",
+    "lmbook>CTCAcousticModel": "lmbook.apps.speech",
 }
 
 

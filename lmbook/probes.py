@@ -1,4 +1,4 @@
-"""Long-range dependencies, grammar, interpretability and scale, each turned into an experiment a reader can rerun and change.
+"""Long-range dependencies, grammar, interpretability and scale, each an experiment a reader can rerun and change.
 
 Docs: https://lmbook.github.io/lmbook/challenges.html.md"""
 
@@ -163,7 +163,7 @@ def hidden_states(
     model,  # a built `TransformerLM` or `RNNLM`
     x,  # int ids, (B, T)
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:  # [(B, T, C)]: embeddings, each layer; [(B, H, T, T)] per block
-    "The hidden states after the embedding and after each layer, and (for a Transformer) each block's attention weights."
+    "The hidden states after the embedding and after each layer, and (for a Transformer) each block's attention."
     import keras
 
     h = model.embed(np.asarray(x, np.int32))  # (B, T, C)
