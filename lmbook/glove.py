@@ -7,7 +7,9 @@ Docs: https://lmbook.github.io/lmbook/glove.html.md"""
 # %% ../nbs/05b_glove.ipynb #338ead09
 from __future__ import annotations
 
+import contextlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -84,6 +86,7 @@ class GloVeConfig:
     batch_size: int = 65536  # non-zero entries per AdaGrad step (the paper: one at a time)
     num_epochs: int = 15  # passes over the non-zero entries
     seed: int = 0  # seeds the initialisation and the shuffling
+    threads: int = 2  # 1, or 2 to run the two halves of each step in parallel (results do not depend on it)
 
     @classmethod
     def tiny(cls) -> "GloVeConfig":  # trains in milliseconds
@@ -91,17 +94,10 @@ class GloVeConfig:
         return cls(embed_dim=4, window=2, min_count=1, batch_size=8, num_epochs=3)
 
 # %% ../nbs/05b_glove.ipynb #b03b6a87
-def _row_sums(idx: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    "Unique rows of `idx` and the sums of the gradients `g` (B,) or (B, C) that fall on each row."
-    rows, inv = np.unique(idx, return_inverse=True)
-    S = sp.csr_matrix((np.ones(len(idx), g.dtype), (inv, np.arange(len(idx)))), shape=(len(rows), len(idx)))
-    return rows, S @ g  # a sparse (U, B) 0/1 matrix times the (B, C) gradients sums them per row
-
-
 def adagrad_step(
     param: np.ndarray,  # parameter array, updated in place
     accum: np.ndarray,  # its sum of squared gradients (same shape), updated in place
-    rows: np.ndarray,  # the rows that received gradient
+    rows: np.ndarray | slice,  # the rows that received gradient (or `slice(None)`: all of them)
     grad: np.ndarray,  # their gradients, one row per entry of `rows`
     lr: float,  # eta
     eps: float = 1e-10,  # guards the division while the sum is 0
@@ -140,24 +136,96 @@ class GloVeResult:
         return path
 
 # %% ../nbs/05b_glove.ipynb #6089cf7d
-def _epoch(res: GloVeResult, G: list, i, j, logx, fx, cfg: GloVeConfig, rng) -> float:
-    "One AdaGrad pass over the non-zero entries in random order; returns the mean weighted squared residual."
-    total, order = 0.0, rng.permutation(len(logx))
+def _adagrad_dense(param, accum, grad, lr: float, tmp, counts) -> None:
+    "`adagrad_step` in place (`accum` starts at eps): on all rows, or only on those with counts > 0 for small batches."
+    if np.count_nonzero(counts) < len(counts) // 4:  # a small batch: gather and scatter only the rows it touched
+        rows = np.flatnonzero(counts)
+        return adagrad_step(param, accum, rows, grad[rows], lr, eps=0.0)
+    np.multiply(grad, grad, out=tmp)  # else one pass over every row, cheaper than gathering most of them
+    accum += tmp
+    np.sqrt(accum, out=tmp)
+    np.divide(grad, tmp, out=tmp)
+    tmp *= lr
+    param -= tmp
+
+
+class _Stepper:
+    "Minibatch AdaGrad on batches of non-zero entries sorted by row; each step splits into two halves run in parallel."
+
+    CHUNK = 1024  # entries gathered at a time when computing residuals (two (CHUNK, C) buffers stay in cache)
+
+    def __init__(self, res: GloVeResult, cfg: GloVeConfig, pool):
+        self.res, self.cfg, self.pool, self.V = res, cfg, pool, len(res.words)
+        self.G = [np.zeros_like(a) for a in (res.b, res.b_ctx)]  # AdaGrad's sums of squared gradients: biases
+        self.G += [np.full_like(a, 1e-10) for a in (res.W, res.C)]  # and vectors, started at adagrad_step's eps
+        D = res.W.shape[1]
+        self.bufs = [(np.empty((self.CHUNK, D), np.float32), np.empty((self.CHUNK, D), np.float32)) for _ in range(2)]
+        self.tmp = [np.empty_like(res.W), np.empty_like(res.C)]
+
+    def _both(self, f, g) -> None:
+        "Run f() and g(), on two threads when there is a pool (NumPy and SciPy release the GIL in large array ops)."
+        if self.pool is None:
+            f(), g()
+        else:
+            later = self.pool.submit(g)
+            f()
+            later.result()
+
+    def _residuals(self, bi, bj, lx, out, lo: int, hi: int, half: int) -> None:
+        "out[lo:hi] = w_i . c_j + b_i + b~_j - log x_ij, gathering CHUNK rows at a time into this half's buffers."
+        W, C, (wbuf, cbuf) = self.res.W, self.res.C, self.bufs[half]
+        for s in range(lo, hi, self.CHUNK):
+            e = min(s + self.CHUNK, hi)
+            np.take(W, bi[s:e], axis=0, out=wbuf[: e - s])
+            np.take(C, bj[s:e], axis=0, out=cbuf[: e - s])
+            np.einsum("bc,bc->b", wbuf[: e - s], cbuf[: e - s], out=out[s:e])
+        out[lo:hi] += self.res.b[bi[lo:hi]] + self.res.b_ctx[bj[lo:hi]] - lx[lo:hi]
+
+    def step(self, bi, bj, lx, f) -> float:
+        "One AdaGrad step on a batch whose entries are sorted by row `bi`; returns the sum of f * delta^2."
+        res, n, V = self.res, len(bi), self.V
+        delta = np.empty(n, np.float32)
+        mid = min(n, -(-n // 2 // self.CHUNK) * self.CHUNK)  # the halves split at a chunk boundary
+        self._both(
+            lambda: self._residuals(bi, bj, lx, delta, 0, mid, 0), lambda: self._residuals(bi, bj, lx, delta, mid, n, 1)
+        )
+        fd = f * delta  # (B,) the common factor of every gradient
+        counts = [np.bincount(bi, minlength=V), np.bincount(bj, minlength=V)]  # entries per row of W and of C
+        indptr = np.zeros(V + 1, np.int32)
+        np.cumsum(counts[0], out=indptr[1:])
+        M = sp.csr_matrix((fd, bj, indptr), shape=(V, V))  # M[i, j] = f * delta for the batch's (i, j)
+        grads = [None, None]
+
+        def grad_w():  # (V, C): row i sums f * delta * c_j over the batch's entries in row i
+            grads[0] = M @ res.C
+
+        def grad_c():  # (V, C): row j sums f * delta * w_i
+            grads[1] = M.T @ res.W
+
+        self._both(grad_w, grad_c)  # both read the parameters before either changes them
+        G, lr = self.G, self.cfg.lr
+
+        def update_w():
+            _adagrad_dense(res.W, G[2], grads[0], lr, self.tmp[0], counts[0])
+            adagrad_step(res.b, G[0], slice(None), np.bincount(bi, fd, V).astype(np.float32), lr)
+
+        def update_c():
+            _adagrad_dense(res.C, G[3], grads[1], lr, self.tmp[1], counts[1])
+            adagrad_step(res.b_ctx, G[1], slice(None), np.bincount(bj, fd, V).astype(np.float32), lr)
+
+        self._both(update_w, update_c)
+        return float(fd @ delta)
+
+
+def _epoch(stepper: _Stepper, entries: np.ndarray, cfg: GloVeConfig, rng) -> float:
+    "One AdaGrad pass over the non-zero entries (rows i, j, log x, f(x)) in random order; returns the mean f * delta^2."
+    order = np.arange(len(entries), dtype=np.int32)
+    rng.shuffle(order)  # the same order as rng.permutation(len(entries)), at half the memory traffic
+    total = 0.0
     for s in range(0, len(order), cfg.batch_size):
-        b = order[s : s + cfg.batch_size]
-        bi, bj = i[b], j[b]
-        wi, cj = res.W[bi], res.C[bj]  # (B, C) each
-        delta = np.einsum("bc,bc->b", wi, cj) + res.b[bi] + res.b_ctx[bj] - logx[b]  # (B,)
-        fd = fx[b] * delta
-        total += float(fd @ delta)
-        rows_i, g_i = _row_sums(
-            bi, np.concatenate([fd[:, None] * cj, fd[:, None]], axis=1)
-        )  # (U, C+1): vector and bias
-        rows_j, g_j = _row_sums(bj, np.concatenate([fd[:, None] * wi, fd[:, None]], axis=1))
-        adagrad_step(res.W, G[0], rows_i, g_i[:, :-1], cfg.lr)
-        adagrad_step(res.b, G[2], rows_i, g_i[:, -1], cfg.lr)
-        adagrad_step(res.C, G[1], rows_j, g_j[:, :-1], cfg.lr)
-        adagrad_step(res.b_ctx, G[3], rows_j, g_j[:, -1], cfg.lr)
+        b = np.sort(order[s : s + cfg.batch_size])  # X's entries are stored row by row, so this sorts the batch by i
+        bi, bj, lx, f = np.take(entries, b, axis=0).T.copy()  # one gather of 16-byte records, then 4 columns
+        total += stepper.step(bi, bj, lx.view(np.float32), f.view(np.float32))
     return total / len(order)
 
 
@@ -171,20 +239,23 @@ def train_glove(
     cfg = config or GloVeConfig()
     if X.shape != (len(words), len(words)):
         raise ValueError(f"X is {X.shape} but there are {len(words)} words; build X from the same vocabulary.")
-    Xc = sp.coo_matrix(X)
+    if cfg.threads not in (1, 2):
+        raise ValueError(f"threads must be 1 or 2, got {cfg.threads!r}.")
+    Xc = sp.csr_matrix(X).tocoo()  # entries row by row
     if Xc.nnz == 0:
         raise ValueError("X has no non-zero entries; count co-occurrences on more text or a larger window.")
-    i, j = Xc.row.astype(np.int64), Xc.col.astype(np.int64)
     logx, fx = np.log(Xc.data).astype(np.float32), glove_weight(Xc.data, cfg.x_max, cfg.alpha).astype(np.float32)
+    entries = np.stack([Xc.row.astype(np.int32), Xc.col.astype(np.int32), logx.view(np.int32), fx.view(np.int32)], 1)
     rng, V, D = np.random.default_rng(cfg.seed), len(words), cfg.embed_dim
     init = lambda *shape: ((rng.random(shape) - 0.5) / D).astype(np.float32)  # the reference code's initialisation
     res = GloVeResult(list(words), init(V, D), init(V, D), init(V), init(V))
-    G = [np.zeros_like(a) for a in (res.W, res.C, res.b, res.b_ctx)]
     t0 = time.perf_counter()
-    for epoch in range(cfg.num_epochs):
-        res.losses.append(_epoch(res, G, i, j, logx, fx, cfg, rng))
-        if verbose:
-            print(f"epoch {epoch + 1}/{cfg.num_epochs}: loss {res.losses[-1]:.5f}")
+    with ThreadPoolExecutor(1) if cfg.threads == 2 else contextlib.nullcontext() as pool:
+        stepper = _Stepper(res, cfg, pool)
+        for epoch in range(cfg.num_epochs):
+            res.losses.append(_epoch(stepper, entries, cfg, rng))
+            if verbose:
+                print(f"epoch {epoch + 1}/{cfg.num_epochs}: loss {res.losses[-1]:.5f}")
     res.seconds = time.perf_counter() - t0
     return res
 
