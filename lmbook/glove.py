@@ -217,14 +217,30 @@ class _Stepper:
         return float(fd @ delta)
 
 
-def _epoch(stepper: _Stepper, entries: np.ndarray, cfg: GloVeConfig, rng) -> float:
-    "One AdaGrad pass over the non-zero entries (rows i, j, log x, f(x)) in random order; returns the mean f * delta^2."
-    order = np.arange(len(entries), dtype=np.int32)
-    rng.shuffle(order)  # the same order as rng.permutation(len(entries)), at half the memory traffic
-    total = 0.0
-    for s in range(0, len(order), cfg.batch_size):
-        b = np.sort(order[s : s + cfg.batch_size])  # X's entries are stored row by row, so this sorts the batch by i
-        bi, bj, lx, f = np.take(entries, b, axis=0).T.copy()  # one gather of 16-byte records, then 4 columns
+def _shuffled(n: int, rng) -> np.ndarray:
+    "The same order as `rng.permutation(n)`, at half the memory traffic."
+    order = np.arange(n, dtype=np.int32)
+    rng.shuffle(order)
+    return order
+
+
+def _batch(entries: np.ndarray, order: np.ndarray, s: int, size: int) -> np.ndarray:
+    "Columns (i, j, log x, f(x)) of one batch, sorted by i (X is stored row by row, so sorting positions does it)."
+    return np.take(entries, np.sort(order[s : s + size]), axis=0).T.copy()  # one gather of 16-byte records
+
+
+def _epoch(stepper: _Stepper, entries: np.ndarray, order: np.ndarray, cfg: GloVeConfig) -> float:
+    "One AdaGrad pass over the non-zero entries in the given order; returns the mean f * delta^2."
+    total, starts, pool = 0.0, range(0, len(order), cfg.batch_size), stepper.pool
+    prep = lambda s: _batch(entries, order, s, cfg.batch_size)
+    nxt = pool.submit(prep, 0) if pool else None
+    for k, s in enumerate(starts):
+        if pool:  # the next batch is gathered on a third thread while this one trains
+            cols = nxt.result()
+            nxt = pool.submit(prep, starts[k + 1]) if k + 1 < len(starts) else None
+        else:
+            cols = prep(s)
+        bi, bj, lx, f = cols
         total += stepper.step(bi, bj, lx.view(np.float32), f.view(np.float32))
     return total / len(order)
 
@@ -250,10 +266,14 @@ def train_glove(
     init = lambda *shape: ((rng.random(shape) - 0.5) / D).astype(np.float32)  # the reference code's initialisation
     res = GloVeResult(list(words), init(V, D), init(V, D), init(V), init(V))
     t0 = time.perf_counter()
-    with ThreadPoolExecutor(1) if cfg.threads == 2 else contextlib.nullcontext() as pool:
-        stepper = _Stepper(res, cfg, pool)
+    # threads=2: the step's second half, the next batch's gather and the next epoch's shuffle run beside the main thread
+    with ThreadPoolExecutor(3) if cfg.threads == 2 else contextlib.nullcontext() as pool:
+        stepper, n = _Stepper(res, cfg, pool), len(entries)
+        order = _shuffled(n, rng)
         for epoch in range(cfg.num_epochs):
-            res.losses.append(_epoch(stepper, entries, cfg, rng))
+            ahead = pool.submit(_shuffled, n, rng) if pool and epoch + 1 < cfg.num_epochs else None
+            res.losses.append(_epoch(stepper, entries, order, cfg))
+            order = ahead.result() if ahead else _shuffled(n, rng) if epoch + 1 < cfg.num_epochs else None
             if verbose:
                 print(f"epoch {epoch + 1}/{cfg.num_epochs}: loss {res.losses[-1]:.5f}")
     res.seconds = time.perf_counter() - t0
