@@ -3,12 +3,13 @@
 Measures:
 - co-occurrence counting (`lmbook.glove.cooccurrence`, window 10): in-vocabulary tokens/s, non-zero pairs,
   peak traced memory (tracemalloc, numpy arrays included) for two chunk sizes;
-- GloVe training (`lmbook.glove.train_glove`, 50 dims, minibatch AdaGrad): non-zero pairs/s and corpus tokens/s
-  per epoch,
+- GloVe training (`lmbook.glove.train_glove`, 50 dims, minibatch AdaGrad, `--threads` 1 or 2): non-zero pairs/s and
+  corpus tokens/s per epoch,
   peak traced memory;
 - gensim Word2Vec skip-gram and CBOW (50 dims, window 5, workers=1): words/s on the same sentences.
 
-Run from the repository root: `.venv/bin/python benchmarks/glove_throughput.py [--epochs 3]`.
+Run from the repository root: `.venv/bin/python benchmarks/glove_throughput.py [--epochs 3] [--threads 2]`.
+The whole-run comparison with the Stanford C implementation on WikiText-2 is `benchmarks/glove_wikitext2.py`.
 The machine is shared: the load average is printed before and after; compare figures only at similar load.
 """
 
@@ -47,7 +48,7 @@ def timed(fn, *args, **kwargs):
     return out, time.perf_counter() - t0
 
 
-def main(epochs: int = 3):
+def main(epochs: int = 3, threads: int = 2):
     print(f"load average before: {load_avg()} (2 cores)")
     # same tokenization as lmbook.word2vec.word_sentences (imported without Keras here)
     sents = [
@@ -77,15 +78,15 @@ def main(epochs: int = 3):
         print(f"  peak traced memory, chunk_tokens={chunk:>9,}: {peak:7.1f} MiB")
     print(f"  (the CSR matrix itself: {(X.data.nbytes + X.indices.nbytes + X.indptr.nbytes) / 2**20:.1f} MiB)")
 
-    cfg = GloVeConfig(embed_dim=50, num_epochs=epochs, lr=0.1)
+    cfg = GloVeConfig(embed_dim=50, num_epochs=epochs, lr=0.1, threads=threads)
     res, train_s = timed(train_glove, X, words, cfg)
     per_epoch = train_s / epochs
     print(
-        f"\nGloVe training (50 dims, batch {cfg.batch_size:,}, {epochs} epochs): {per_epoch:.2f} s/epoch = "
+        f"\nGloVe training (50 dims, batch {cfg.batch_size:,}, {epochs} epochs, {threads} threads): {per_epoch:.2f} s/epoch = "
         f"{X.nnz / per_epoch:,.0f} non-zero pairs/s = {n_tokens / per_epoch:,.0f} corpus tokens/s; "
         f"losses {[round(l, 4) for l in res.losses]}"
     )
-    _, _, peak = traced(train_glove, X, words, GloVeConfig(embed_dim=50, num_epochs=1, lr=0.1))
+    _, _, peak = traced(train_glove, X, words, GloVeConfig(embed_dim=50, num_epochs=1, lr=0.1, threads=threads))
     print(f"  peak traced memory (1 epoch): {peak:.1f} MiB")
 
     print()
@@ -113,4 +114,6 @@ def main(epochs: int = 3):
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--epochs", type=int, default=3, help="epochs for GloVe and each word2vec run")
-    main(p.parse_args().epochs)
+    p.add_argument("--threads", type=int, default=2, choices=(1, 2), help="GloVe training threads")
+    args = p.parse_args()
+    main(args.epochs, args.threads)
