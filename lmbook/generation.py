@@ -250,10 +250,10 @@ def generate(
     return ids
 
 # %% ../nbs/09_generation.ipynb #d0deff9a
-def _beam_steps(model, beam_width, use_cache):
+def _beam_steps(model, beam_width, use_cache, length=None):  # length: positions the search needs
     """`step(beams, parents) -> log-probs (len(beams), V)` of each beam's next id, `parents[i]`: the index, in the
     previous call's beams, of the beam that beams[i] extends by one id (None on the first call)."""
-    dec = model.beam_decoder() if use_cache and callable(getattr(model, "beam_decoder", None)) else None
+    dec = model.beam_decoder(length) if use_cache and callable(getattr(model, "beam_decoder", None)) else None
     if dec is None:  # no cache: a full pass per beam
         f = next_token_fn(model, use_cache=False)
         return lambda beams, parents: np.stack([f(b) for b in beams])
@@ -262,8 +262,8 @@ def _beam_steps(model, beam_width, use_cache):
     def step(beams, parents):  # one compiled call for all beams, padded to beam_width rows
         pad = lambda xs: list(xs) + [xs[0]] * (beam_width - len(xs))  # a fixed batch: the step compiles once
         if parents is not None and dec.length + 1 <= S:
-            dec.reorder(pad(parents))  # each beam takes its parent's keys and values
-            logits = dec.feed(np.array([[b[-1]] for b in pad(beams)]))  # (beam_width, 1, V)
+            # each beam takes its parent's keys and values, then its newest id: one compiled call
+            logits = dec.feed(np.array([[b[-1]] for b in pad(beams)]), rows=pad(parents))  # (beam_width, 1, V)
         else:  # the prompt, or a full cache: refill from the last S // 2 ids (as `incremental_fn` does)
             dec.reset()
             logits = dec.feed(np.array([b[-(S if parents is None else max(1, S // 2)):] for b in pad(beams)]))
@@ -285,7 +285,7 @@ def beam_search(
     ids = _check_prompt(prompt_ids, max_new_tokens)
     if beam_width < 1:
         raise ValueError(f"beam_width must be >= 1, got {beam_width}.")
-    step = _beam_steps(model, beam_width, use_cache)
+    step = _beam_steps(model, beam_width, use_cache, len(ids) + max_new_tokens)
     beams, done, parents = [(0.0, ids)], [], None
     for i in range(max_new_tokens):
         cands = []

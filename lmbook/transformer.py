@@ -433,22 +433,26 @@ def _allocate(self: CachedDecoder, B):  # a fresh cache for a batch of B sequenc
 
 
 @patch
-def _compile(self: CachedDecoder, n, xla=None):  # the step for n ids per sequence: ids (B, n) int32 -> (B, n, V)
+def _compile(self: CachedDecoder, n, xla=None, reorder=False):  # ids (B, n) int32 [, rows (B,)] -> (B, n, V)
+    "The step for n ids per sequence; with `reorder`, it first gathers the cache's rows (beam search), in the same call."
     m, xla = self.model, self.jit is True if xla is None else xla
     if self.backend == "tensorflow":
         import tensorflow as tf
 
-        def step(ids):
-            logits, cache = m.call_with_cache(ids, self._cache, self._index)
+        def step(ids, rows=None):
+            old = self._cache if rows is None else [tf.gather(var, rows) for var in self._cache]
+            logits, cache = m.call_with_cache(ids, old, self._index)
             for var, new in zip(self._cache, cache):
                 var.assign(new)
             self._index.assign_add(n)
             return logits
 
-        fn = tf.function(step, jit_compile=xla, autograph=False)
+        one = (lambda ids, rows: step(ids, rows)) if reorder else (lambda ids: step(ids))  # a fixed signature
+        fn = tf.function(one, jit_compile=xla, autograph=False)
         if xla:
             self.xla_shapes.add(n)
-        return fn.get_concrete_function(tf.TensorSpec((self.batch_size, n), tf.int32))
+        spec = [tf.TensorSpec((self.batch_size, n), tf.int32)] + [tf.TensorSpec((self.batch_size,), tf.int32)] * reorder
+        return fn.get_concrete_function(*spec)
     if self.backend == "jax":
         import jax
 
@@ -474,6 +478,7 @@ def _call(self: CachedDecoder, fn, ids):  # functional backends: pass the cache 
 def feed(
     self: CachedDecoder,
     ids,  # the next ids: (n,) for one sequence, or (B, n) for a batch (the whole prompt, or one id each)
+    rows=None,  # (B,) ints: first `reorder(rows)`, inside the same compiled call (beam search's step)
 ) -> np.ndarray:  # logits after each id, (n, V) or (B, n, V), float32
     "Run `ids` through the model at the next free positions, caching their keys and values."
     x = np.asarray(ids)
@@ -492,14 +497,20 @@ def feed(
         if start:
             raise ValueError(f"The cache holds {self.batch_size} sequences, got {B}; call reset() first.")
         self._allocate(B)
+    if rows is not None:
+        rows = self._check_rows(rows)
+        if self.backend != "tensorflow":  # the functional backends gather, then step
+            self.reorder(rows)
+            rows = None
     if start == 0 and self.backend == "tensorflow":
         self._index.assign(0)
-    if n not in self._steps:
-        self._steps[n], self._calls[n] = self._compile(n), 0
-    self._calls[n] += 1
-    if self.jit == "auto" and self._calls[n] == JIT_AFTER and self.backend == "tensorflow":
-        self._steps[n] = self._compile(n, xla=True)  # used often enough to repay XLA's compilation
-    logits = ops.convert_to_numpy(self._steps[n](x2))  # (B, n, V)
+    key = (n, rows is not None)
+    if key not in self._steps:
+        self._steps[key], self._calls[key] = self._compile(n, reorder=key[1]), 0
+    self._calls[key] += 1
+    if self.jit == "auto" and self._calls[key] == JIT_AFTER and self.backend == "tensorflow":
+        self._steps[key] = self._compile(n, xla=True, reorder=key[1])  # used often enough to repay XLA's compilation
+    logits = ops.convert_to_numpy(self._steps[key](x2, *([] if rows is None else [rows])))  # (B, n, V)
     self.length = start + n
     return logits[0] if x.ndim == 1 else logits
 
@@ -520,11 +531,7 @@ def decoder(
 
 # %% ../nbs/06c_transformer.ipynb #b422b9e4
 @patch
-def reorder(
-    self: CachedDecoder,
-    rows,  # (B,) ints: row i of the new cache is row rows[i] of the old one (repeats allowed)
-):
-    "Rearrange the cached sequences, e.g. to give each hypothesis of a beam search its parent's keys and values."
+def _check_rows(self: CachedDecoder, rows) -> np.ndarray:  # (B,) int32 row indices into the cache, checked
     rows = np.asarray(rows)
     if self.batch_size is None or rows.shape != (self.batch_size,):
         raise ValueError(
@@ -532,7 +539,16 @@ def reorder(
         )
     if rows.min() < 0 or rows.max() >= self.batch_size:
         raise ValueError(f"rows must be in [0, {self.batch_size}), got {rows.min()}..{rows.max()}.")
-    rows = rows.astype(np.int32)
+    return rows.astype(np.int32)
+
+
+@patch
+def reorder(
+    self: CachedDecoder,
+    rows,  # (B,) ints: row i of the new cache is row rows[i] of the old one (repeats allowed)
+):
+    "Rearrange the cached sequences, e.g. to give each hypothesis of a beam search its parent's keys and values."
+    rows = self._check_rows(rows)
     if self.backend == "tensorflow":
         import tensorflow as tf
 
@@ -545,10 +561,16 @@ def reorder(
 @patch
 def beam_decoder(
     self: TransformerLM,
+    max_length: int | None = None,  # positions the search needs (prompt + new ids); default: `config.seq_len`
 ) -> CachedDecoder | None:  # None for a model without the causal mask (it cannot be cached)
     "A `CachedDecoder` for chapter 09's `beam_search`, kept with the model (TensorFlow): its compiled steps are reused."
     if not self.config.causal:
         return None
-    if keras.config.backend() == "tensorflow":
-        return per_model(self, "_lmbook_beam_decoder", lambda: CachedDecoder(self))
-    return CachedDecoder(self)
+    S = self.config.seq_len  # slots: a power of two >= max_length (at least 64, at most seq_len), shared by searches
+    S = S if max_length is None else min(S, 1 << max(6, (max(1, int(max_length)) - 1).bit_length()))
+    if keras.config.backend() != "tensorflow":
+        return CachedDecoder(self, S)
+    decoders = per_model(self, "_lmbook_beam_decoders", dict)  # one per cache size
+    if S not in decoders:
+        decoders[S] = CachedDecoder(self, S)
+    return decoders[S]
