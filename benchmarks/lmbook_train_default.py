@@ -1,8 +1,10 @@
 """Benchmark: `lmbook-train` with its default options (the small Transformer on the embedded Wikipedia sample).
 
 Runs the command exactly as a user would (a fresh process, default options, a temporary --out) and prints
-its wall time, the training time inside it, and the validation perplexity of the model, of the Kneser-Ney
-baseline and of their interpolation (weight fitted on one half of the validation tokens, reported on the other).
+its wall time, the training time inside it (training tokens/s with the in-loop evaluations), the loss curve on the
+fixed validation sample, and the validation perplexity of the model, of the Kneser-Ney baseline and of their
+interpolation (weight fitted on one half of the validation tokens, reported on the other), with the load average.
+Extra options go to `lmbook-train`: e.g. `--batch-size 32 --steps 1500` is the default run before issue 17.
 
     python benchmarks/lmbook_train_default.py [extra lmbook-train options]
 """
@@ -30,11 +32,16 @@ subprocess.run(cmd, check=True)
 wall = time.time() - t0
 m = json.loads((out / "metrics.json").read_text())
 print(f"cpus {os.cpu_count()}, load average at start {load0:.2f}, at end {os.getloadavg()[0]:.2f}")
-print(f"lmbook-train (defaults): wall time {wall:.0f} s (training and scoring {m['train_seconds']:.0f} s)")
+opts = " ".join(sys.argv[1:]) or "none"
+print(f"lmbook-train (defaults; extra options: {opts}): wall time {wall:.0f} s (training {m['train_seconds']:.0f} s)")
+cfg = json.loads((out / "config.json").read_text())["run"]
 print(
-    f"  {m['params']:,} parameters, {m['steps']} steps, {m['tokens_seen']:,} training tokens, "
-    f"vocabulary {m['vocab_size']}"
+    f"  {m['params']:,} parameters, {m['steps']} steps of {cfg['batch_size']} windows of {cfg['seq_len']} tokens, "
+    f"peak lr {cfg['lr']:g}: {m['tokens_seen']:,} training tokens, {m['tokens_seen'] / m['train_seconds']:,.0f} "
+    f"tokens/s with its evaluations; vocabulary {m['vocab_size']}"
 )
+c = m["curve"]
+print("  sampled validation loss by step: " + ", ".join(f"{s}: {v:.3f}" for s, v in zip(c["step"], c["val_loss"])))
 print(
     f"  tokenizer {m['tokenizer']}; validation perplexity per token on {m['valid_tokens']:,} held-out tokens "
     f"(the interpolation weight was fitted on the other {m['fit_tokens']:,}):"
