@@ -4,8 +4,9 @@ The model is `TransformerLM` in nanoGPT's CPU configuration (the defaults of `Tr
 4 heads, 64 positions), trained briefly on Tiny Shakespeare's characters and saved to one `.keras` file. Each backend
 loads that file in its own process (`lmbook.backends.measure_backend`), computes the logits of a fixed batch, then times
 `--steps` training steps (batches of 12 x 64, XLA on TensorFlow and JAX, eager PyTorch) and greedy decoding with the KV
-cache. A backend whose package is missing is skipped with the command that installs it (PyTorch:
-`pip install 'lmbook[backends]'`). Speeds depend on the machine and its load: compare them within one run.
+cache. A backend whose package is missing is skipped with the command that installs it (PyTorch for the CPU:
+`pip install torch --index-url https://download.pytorch.org/whl/cpu`, about 200 MB). Speeds depend on the machine
+and its load: compare them within one run.
 
 The data come from --mirror (a URL or a folder laid out as a mirror), else from $LMBOOK_MIRROR, else from the
 repository's ../shared/data when it exists (served over loopback HTTP, as a mirror), else from the corpus's usual URL.

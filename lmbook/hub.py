@@ -41,13 +41,27 @@ PUBLISHED = {  # preset name -> (keras-hub backbone class, its published configu
 def build_published(
     name: str,  # a key of `PUBLISHED`
     seed: int = 0,  # the weights are random, drawn after `keras.utils.set_random_seed(seed)`
-) -> keras_hub.models.Backbone:  # the architecture, with random weights
+    weights: bool = True,  # False: variables with shapes but no values (instant; enough to count, not to run)
+) -> keras_hub.models.Backbone:  # the architecture, with random weights (or none)
     "A keras-hub backbone built offline from its published configuration (no download, random weights)."
     if name not in PUBLISHED:
         raise ValueError(f"Unknown architecture {name!r}: choose one of {tuple(PUBLISHED)}.")
     cls_name, config = PUBLISHED[name]
+    cls = getattr(keras_hub.models, cls_name)
+    if not weights:
+        return _shapes_only(lambda: cls(**config))
     keras.utils.set_random_seed(seed)
-    return getattr(keras_hub.models, cls_name)(**config)
+    return cls(**config)
+
+
+def _shapes_only(build):  # a model whose variables have shapes and no values: Keras's deferred initialization
+    from keras.src.backend.common import global_state  # where Keras lists the variables it has not initialized
+
+    before = list(global_state.get_global_attribute("uninitialized_variables", []))
+    with keras.StatelessScope(initialize_variables=False):
+        model = build()
+    global_state.set_global_attribute("uninitialized_variables", before)  # so that no later scope fills them in
+    return model
 
 
 def published_params(
