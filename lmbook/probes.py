@@ -176,7 +176,7 @@ def hidden_states(
     np_ = lambda ts: [np.asarray(keras.ops.convert_to_numpy(t)) for t in ts]
     return np_(hs), np_(maps)
 
-# %% ../nbs/12_challenges.ipynb #f1a3a117
+# %% ../nbs/12_challenges.ipynb #3d41f4ed
 def repeat_task(
     n: int,  # number of sequences
     seq_len: int = 64,  # T, tokens per input
