@@ -13,8 +13,8 @@ from .utils import check_positive_int
 
 # %% auto #0
 __all__ = ['MEASURE_WORDS', 'recall_vocab_size', 'recall_task', 'match_params', 'accuracy_by_distance', 'sentence_logprobs',
-           'minimal_pair_accuracy', 'agreement_pairs', 'measure_word_pairs', 'hidden_states', 'repeated_random',
-           'induction_scores', 'uniform_score', 'word_features', 'probe_layers']
+           'minimal_pair_accuracy', 'agreement_pairs', 'measure_word_pairs', 'hidden_states', 'repeat_task',
+           'induction_targets', 'induction_scores', 'uniform_score', 'position_score', 'word_features', 'probe_layers']
 
 # %% ../nbs/12_challenges.ipynb #068bf36a
 def recall_vocab_size(
@@ -176,36 +176,84 @@ def hidden_states(
     np_ = lambda ts: [np.asarray(keras.ops.convert_to_numpy(t)) for t in ts]
     return np_(hs), np_(maps)
 
-# %% ../nbs/12_challenges.ipynb #88633cc5
-def repeated_random(
+# %% ../nbs/12_challenges.ipynb #3d41f4ed
+def repeat_task(
     n: int,  # number of sequences
-    half_len: int,  # n_rep, the length of the random part (each sequence has 2 * half_len tokens)
-    vocab_size: int,  # ids are drawn from low..vocab_size-1
+    seq_len: int = 64,  # T, tokens per input
+    vocab_size: int = 64,  # ids are drawn from low..vocab_size-1
+    min_len: int = 6,  # the shortest repeated segment
+    max_len: int = 24,  # the longest repeated segment (2 * max_len <= seq_len)
     seed: int = 0,  # the same seed gives the same sequences
-    low: int = 4,  # the first id drawn (4: skip the tokenizers' special ids)
-) -> np.ndarray:  # (n, 2 * half_len) int32: each row a random sequence followed by itself
-    "Random token sequences, each repeated once: the probe for induction heads."
-    check_positive_int(half_len, "half_len")
+    low: int = 0,  # the first id drawn (4 skips the tokenizers' special ids)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # x (n, T), y (n, T): x shifted by one, src (n, T)
+    "Random tokens with one random segment repeated once, at a random place: lengths and offsets vary by sequence."
+    check_positive_int(n, "n")
+    if not 1 <= min_len <= max_len or 2 * max_len > seq_len:
+        raise ValueError(f"Need 1 <= min_len <= max_len and 2 * max_len <= seq_len (room for two copies), "
+                         f"got min_len={min_len}, max_len={max_len}, seq_len={seq_len}.")
     if not 0 <= low < vocab_size:
         raise ValueError(f"low must be in 0..vocab_size-1, got low={low}, vocab_size={vocab_size}.")
-    r = np.random.default_rng(seed).integers(low, vocab_size, (n, half_len))
-    return np.concatenate([r, r], axis=1).astype(np.int32)
+    rng, T = np.random.default_rng(seed), seq_len + 1
+    s = rng.integers(low, vocab_size, (n, T))
+    l = rng.integers(min_len, max_len + 1, (n, 1))  # the segment's length: the offset of the repeat
+    p = np.floor(rng.random((n, 1)) * (T - 2 * l + 1)).astype(int)  # where the segment starts
+    t = np.arange(T)[None]
+    rep = (t >= p + l) & (t < p + 2 * l)  # the second copy: each token repeats the one l places back
+    s = np.take_along_axis(s, np.where(rep, t - l, t), 1).astype(np.int32)
+    src = np.where(rep, t - l, -1)
+    src = np.where(src[:, 1:] == src[:, :-1] + 1, src[:, :-1], -1)  # scored where the next token is copied too
+    return s[:, :-1], s[:, 1:], src
+
+
+def induction_targets(
+    x: np.ndarray,  # int ids, (B, T)
+) -> np.ndarray:  # (B, T, T) bool: [b, t, j] True where x[b, j-1] == x[b, t] and j - 1 < t
+    "For each position t, the positions j just after an earlier occurrence of the token x[t]: where induction looks."
+    x = np.asarray(x)
+    same = x[:, :, None] == x[:, None, :]  # (B, t, i): x[t] == x[i]
+    earlier = np.tril(np.ones(same.shape[1:], bool), -1)  # i < t
+    out = np.zeros_like(same)
+    out[:, :, 1:] = (same & earlier)[:, :, :-1]  # j = i + 1
+    return out
+
+
+def _scored(x, where):
+    tgt = induction_targets(x)
+    where = tgt.any(-1) if where is None else np.asarray(where, bool) & tgt.any(-1)
+    if not where.any():
+        raise ValueError("No scored position has an earlier occurrence of its token: use inputs with repeats.")
+    return tgt, where
 
 
 def induction_scores(
-    maps: Sequence[np.ndarray],  # attention weights per block, each (B, H, 2n, 2n), on `repeated_random` inputs
-    half_len: int,  # n, the length of the repeated part
-) -> np.ndarray:  # (num_blocks, H): mean attention from t to t - n + 1 over the second copy
-    "Each head's induction score: its attention to the token after the previous occurrence of the current token."
-    t = np.arange(half_len, 2 * half_len)
-    return np.stack([np.asarray(m)[:, :, t, t - half_len + 1].mean(axis=(0, 2)) for m in maps])
+    maps: Sequence[np.ndarray],  # attention weights per block, each (B, H, T, T), on the inputs `x`
+    x: np.ndarray,  # the inputs, (B, T)
+    where: np.ndarray | None = None,  # (B, T) bool: the positions to score (None: every repeated token)
+) -> np.ndarray:  # (num_blocks, H): mean attention from t to the tokens after earlier occurrences of x[t]
+    "Each head's induction score: its attention to the token(s) after the previous occurrence(s) of the current token."
+    tgt, where = _scored(x, where)
+    b, t = np.nonzero(where)
+    return np.stack([(np.asarray(m)[b, :, t] * tgt[b, t][:, None]).sum(-1).mean(0) for m in maps])
 
 
 def uniform_score(
-    half_len: int,  # n
+    x: np.ndarray,  # the inputs, (B, T)
+    where: np.ndarray | None = None,  # as for `induction_scores`
 ) -> float:  # the score of a head that spreads its attention evenly over the causal context
-    "The induction score of uniform causal attention: the mean of 1/(t+1) over the second copy."
-    return float(np.mean(1 / (np.arange(half_len, 2 * half_len) + 1)))
+    "The induction score of uniform causal attention over the same positions."
+    tgt, where = _scored(x, where)
+    b, t = np.nonzero(where)
+    return float(np.mean(tgt[b, t].sum(-1) / (t + 1)))
+
+
+def position_score(
+    x: np.ndarray,  # the inputs, (B, T)
+    where: np.ndarray | None = None,  # as for `induction_scores`
+) -> float:  # the best score of a head whose attention depends on positions only, not on the tokens
+    "The best induction score by position alone: at each t, all attention on the position most often right."
+    tgt, where = _scored(x, where)
+    hits = (tgt * where[:, :, None]).sum(0)  # (T, T): how often j is a target for t
+    return float(hits.max(1).sum() / where.sum())
 
 # %% ../nbs/12_challenges.ipynb #3d3cad04
 def word_features(
