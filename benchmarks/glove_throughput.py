@@ -82,7 +82,8 @@ def main(epochs: int = 3, threads: int = 2):
     res, train_s = timed(train_glove, X, words, cfg)
     per_epoch = train_s / epochs
     print(
-        f"\nGloVe training (50 dims, batch {cfg.batch_size:,}, {epochs} epochs, {threads} threads): {per_epoch:.2f} s/epoch = "
+        f"\nGloVe training (50 dims, batch {cfg.batch_size:,}, {epochs} epochs, {threads} threads): "
+        f"{per_epoch:.2f} s/epoch = "
         f"{X.nnz / per_epoch:,.0f} non-zero pairs/s = {n_tokens / per_epoch:,.0f} corpus tokens/s; "
         f"losses {[round(l, 4) for l in res.losses]}"
     )

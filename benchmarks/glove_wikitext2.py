@@ -82,7 +82,8 @@ def main():
         words = Vocab.build(sents, min_freq=cfg.min_count).itos[len(SPECIALS) :]
     with phase("counting", times):
         X = cooccurrence(sents, words, cfg.window)
-    print(f"  {len(sents):,} lines, {sum(map(len, sents)):,} tokens; vocabulary {len(words):,}; non-zero pairs {X.nnz:,}")
+    print(f"  {len(sents):,} lines, {sum(map(len, sents)):,} tokens; vocabulary {len(words):,}; "
+          f"non-zero pairs {X.nnz:,}")
     with phase("training", times):
         res = train_glove(X, words, cfg)
     print(f"  losses per epoch: {[round(x, 4) for x in res.losses]}")

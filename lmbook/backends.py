@@ -38,7 +38,8 @@ def backend_installed(
 # %% ../nbs/11a_backends.ipynb #e84670cd
 INSTALL = {  # the command that installs each backend's package
     "tensorflow": "pip install tensorflow", "jax": "pip install jax",
-    "torch": "pip install torch --index-url https://download.pytorch.org/whl/cpu` (CPU only), or `pip install 'lmbook[backends]'"}
+    "torch": "pip install torch --index-url https://download.pytorch.org/whl/cpu` (CPU only), "
+           "or `pip install 'lmbook[backends]'"}
 
 
 def check_backend(

@@ -434,7 +434,7 @@ def _allocate(self: CachedDecoder, B):  # a fresh cache for a batch of B sequenc
 
 @patch
 def _compile(self: CachedDecoder, n, xla=None, reorder=False):  # ids (B, n) int32 [, rows (B,)] -> (B, n, V)
-    "The step for n ids per sequence; with `reorder`, it first gathers the cache's rows (beam search), in the same call."
+    "The step for n ids per sequence; with `reorder`, it first gathers the cache's rows (beam search), in one call."
     m, xla = self.model, self.jit is True if xla is None else xla
     if self.backend == "tensorflow":
         import tensorflow as tf
