@@ -27,7 +27,7 @@ from pathlib import Path
 
 from lmbook.corpora import load_corpus
 from lmbook.glove import GloVeConfig, cooccurrence, train_glove
-from lmbook.testing import serve_directory, shared_data
+from lmbook.testing import shared_mirror
 from lmbook.vocab import SPECIALS, Vocab
 
 C_SECONDS, C_RHO = 96.0, 0.149  # Stanford GloVe (C), same corpus and settings, same machine
@@ -63,12 +63,8 @@ def main():
     args = ap.parse_args()
 
     with contextlib.ExitStack() as stack:
-        mirror, cache = args.mirror, args.cache
-        shared = shared_data(REPO)
-        if mirror is None and shared is not None and (shared / "wikitext-2").is_dir():
-            mirror = stack.enter_context(serve_directory(shared))
-        if mirror is not None and cache is None:
-            cache = stack.enter_context(tempfile.TemporaryDirectory(prefix="glove_wikitext2-"))
+        mirror = args.mirror or stack.enter_context(shared_mirror(REPO))  # None where ../shared/data is absent
+        cache = args.cache or (stack.enter_context(tempfile.TemporaryDirectory(prefix="glove_wikitext2-")) if mirror else None)
         print(f"WikiText-2 from {'mirror ' + mirror if mirror else 'the usual download / cache'}")
         wt2 = load_corpus("wikitext-2", cache=Path(cache) if cache else None, mirror=mirror, progress=False)
         lines = list(wt2.lines("train"))

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from lmbook.corpora import load_corpus
-from lmbook.testing import serve_directory, shared_data
+from lmbook.testing import shared_mirror
 from lmbook.ngram import NgramLM, kneser_ney
 
 # test perplexity of a KN 5-gram on PTB: Mikolov et al. (2011),
@@ -50,12 +50,8 @@ def main():
     args = ap.parse_args()
 
     with contextlib.ExitStack() as stack:
-        mirror, cache = args.mirror, args.cache
-        shared = shared_data(REPO)
-        if mirror is None and shared is not None and (shared / "ptb").is_dir():
-            mirror = stack.enter_context(serve_directory(shared))
-        if mirror is not None and cache is None:
-            cache = stack.enter_context(tempfile.TemporaryDirectory(prefix="kn_ptb-"))
+        mirror = args.mirror or stack.enter_context(shared_mirror(REPO))  # None where ../shared/data is absent
+        cache = args.cache or (stack.enter_context(tempfile.TemporaryDirectory(prefix="kn_ptb-")) if mirror else None)
         print(f"PTB from {'mirror ' + mirror if mirror else 'the usual download / cache'}")
         ptb = load_corpus("ptb", cache=Path(cache) if cache else None, mirror=mirror, progress=False)
         train, valid, test = ([line.split() for line in ptb.lines(s)] for s in ("train", "valid", "test"))
