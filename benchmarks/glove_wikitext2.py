@@ -64,7 +64,8 @@ def main():
 
     with contextlib.ExitStack() as stack:
         mirror = args.mirror or stack.enter_context(shared_mirror(REPO))  # None where ../shared/data is absent
-        cache = args.cache or (stack.enter_context(tempfile.TemporaryDirectory(prefix="glove_wikitext2-")) if mirror else None)
+        temp = tempfile.TemporaryDirectory(prefix="glove_wikitext2-")  # the cache when mirroring
+        cache = args.cache or (stack.enter_context(temp) if mirror else None)
         print(f"WikiText-2 from {'mirror ' + mirror if mirror else 'the usual download / cache'}")
         wt2 = load_corpus("wikitext-2", cache=Path(cache) if cache else None, mirror=mirror, progress=False)
         lines = list(wt2.lines("train"))

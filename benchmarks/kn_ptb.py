@@ -51,7 +51,8 @@ def main():
 
     with contextlib.ExitStack() as stack:
         mirror = args.mirror or stack.enter_context(shared_mirror(REPO))  # None where ../shared/data is absent
-        cache = args.cache or (stack.enter_context(tempfile.TemporaryDirectory(prefix="kn_ptb-")) if mirror else None)
+        temp = tempfile.TemporaryDirectory(prefix="kn_ptb-")  # the cache when mirroring
+        cache = args.cache or (stack.enter_context(temp) if mirror else None)
         print(f"PTB from {'mirror ' + mirror if mirror else 'the usual download / cache'}")
         ptb = load_corpus("ptb", cache=Path(cache) if cache else None, mirror=mirror, progress=False)
         train, valid, test = ([line.split() for line in ptb.lines(s)] for s in ("train", "valid", "test"))
