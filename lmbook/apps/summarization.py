@@ -19,6 +19,7 @@ import tensorflow as tf
 
 from ..corpora import clean_wiki, corpus_info, package_data
 from ..generation import beam_search
+from ..metrics import log_softmax
 from ..lm import build_lm
 from ..runs import fit_lm
 from ..training import TrainConfig, compile_for_training
@@ -274,6 +275,42 @@ def train_title_lm(
     return model
 
 # %% ../../nbs/10b_summarization.ipynb #e4986785
+def _repeat_ban(gen: Sequence[int], n: int) -> list[int]:  # the ids that would repeat an n-gram of `gen`
+    if len(gen) < n - 1:
+        return []
+    prefix = tuple(gen[len(gen) - n + 1 :]) if n > 1 else ()
+    return [gen[i + n - 1] for i in range(len(gen) - n + 1) if tuple(gen[i : i + n - 1]) == prefix]
+
+
+class _NoRepeatBeamDecoder:
+    "A model's beam decoder (KV cache, all beams in one call) whose logits ban each beam's repeated n-grams."
+
+    def __init__(self, dec, n: int):
+        self.dec, self.n, self.gen = dec, n, None  # gen: each cached row's ids after the prompt
+
+    max_length = property(lambda self: self.dec.max_length)
+    length = property(lambda self: self.dec.length)
+
+    def reset(self):
+        self.dec.reset()
+
+    def feed(self, ids, rows=None):  # as `CachedDecoder.feed` for (B, n) ids
+        x = np.asarray(ids)
+        if self.gen is None:  # the first call of a search: the prompt
+            self.gen = [[] for _ in x]
+        elif rows is not None:  # one id per beam, after its parent's row
+            self.gen = [self.gen[r] + [int(row[-1])] for r, row in zip(rows, x)]
+        else:  # a full cache refilled from each beam's last ids (beams all have the same length)
+            k = len(self.gen[0]) + 1
+            if x.shape[1] < k:
+                raise ValueError(f"A refill of {x.shape[1]} ids cannot hold the {k} generated ids; decode fewer ids.")
+            self.gen = [[int(i) for i in row[-k:]] for row in x]
+        logits = np.array(self.dec.feed(x, rows=rows))  # (B, n, V)
+        for b, gen in enumerate(self.gen):
+            logits[b, -1, _repeat_ban(gen, self.n)] = -np.inf
+        return logits
+
+
 class NoRepeatNgramLM:
     "A language model that forbids repeating any n-gram of the continuation after `start` (for `beam_search`)."
 
@@ -291,14 +328,17 @@ class NoRepeatNgramLM:
         f, n = self.model.decoder(use_cache), self.n
 
         def g(ids):
-            lp, gen = np.array(f(ids), np.float64), list(ids)[self.start :]
-            if len(gen) >= n - 1:
-                prefix = tuple(gen[len(gen) - n + 1 :]) if n > 1 else ()
-                banned = [gen[i + n - 1] for i in range(len(gen) - n + 1) if tuple(gen[i : i + n - 1]) == prefix]
-                lp[banned] = -np.inf
-            return lp
+            lp = np.array(f(ids), np.float64)
+            lp[_repeat_ban(list(ids)[self.start :], n)] = -np.inf
+            return log_softmax(lp)  # renormalised over the allowed ids, as the cached path's logits are
 
         return g
+
+    def beam_decoder(self, max_length: int | None = None):  # for `beam_search`: the model's, with the ban; or None
+        "The wrapped model's batched beam decoder (chapter 09) with the ban applied, so beam search keeps its KV cache."
+        make = getattr(self.model, "beam_decoder", None)
+        dec = make(max_length) if callable(make) else None
+        return None if dec is None else _NoRepeatBeamDecoder(dec, self.n)
 
 
 def generate_title(
@@ -310,9 +350,10 @@ def generate_title(
     max_abstract: int = 160,  # as in training
     no_repeat_ngram: int | None = 2,  # forbid repeating n-grams of this size (None: allow)
     length_penalty: float = 1.0,  # beam search's length normalisation
+    use_cache: bool = True,  # advance all beams at once with the model's KV cache (False: recompute every step)
 ) -> str:  # the title
     "Decode a title after `<eos> abstract <sep>` with beam search, stopping at `<eos>`."
     prompt = [EOS_ID] + pair_ids(tok, abstract, None, max_abstract)
     lm = model if no_repeat_ngram is None else NoRepeatNgramLM(model, len(prompt), no_repeat_ngram)
-    out = beam_search(lm, prompt, beam_width, max_new_tokens, length_penalty, stop_id=EOS_ID)
+    out = beam_search(lm, prompt, beam_width, max_new_tokens, length_penalty, stop_id=EOS_ID, use_cache=use_cache)
     return tok.decode(out[len(prompt) :])
