@@ -4,10 +4,17 @@ Usage (from the repository root):
     python benchmarks/kn_ptb.py                      # PTB: loopback mirror of ../shared/data, else downloaded
     python benchmarks/kn_ptb.py --mirror URL_OR_DIR  # any mirror `load_corpus` accepts
     python benchmarks/kn_ptb.py --order 3 --arpa     # another order; also time writing and reading the ARPA file
+    python benchmarks/kn_ptb.py --lmplz PATH --repeats 3  # beside KenLM's lmplz (a build of github.com/kpu/kenlm)
 
 Build time is wall-clock for `kneser_ney` alone (counting, discounts, interpolation), from token lists in memory.
 Peak memory is measured in a second, separate build under `tracemalloc` (NumPy reports its buffers to it), so tracing
 does not slow the timed build; the process's peak resident size (`ru_maxrss`) is printed too.
+With `--repeats N` the build is timed N times and the best is kept. With `--lmplz PATH`, KenLM's `lmplz` (the
+reference implementation of modified Kneser-Ney, not a Python package: build it from source) builds the same model
+from the same training text (`lmplz -o ORDER -S 1G`, the ARPA file to /dev/null; PTB's `<unk>` written as `UNK`,
+since lmplz reserves `<unk>`: the same n-gram counts as lmbook's), alternated with lmbook's build, best
+of N each; the ratio printed is lmbook's best build over lmplz's best run (lmplz also writes its ARPA text, which
+lmbook's build does not: `--arpa` times that separately).
 """
 
 import argparse
@@ -15,6 +22,7 @@ import contextlib
 import math
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,7 +55,13 @@ def main():
     )
     ap.add_argument("--order", type=int, default=5, help="n-gram order (default 5)")
     ap.add_argument("--arpa", action="store_true", help="also time save_arpa / load_arpa and check the reloaded model")
+    ap.add_argument("--repeats", type=int, default=1, help="time the build this many times, keep the best (default 1)")
+    ap.add_argument("--lmplz", default=None, help="path of KenLM's lmplz: time it on the same text, alternated")
     args = ap.parse_args()
+    if args.repeats < 1:
+        ap.error("--repeats must be >= 1")
+    if args.lmplz and not os.access(args.lmplz, os.X_OK):
+        ap.error(f"--lmplz {args.lmplz}: not an executable file (build KenLM and give the path of bin/lmplz)")
 
     with contextlib.ExitStack() as stack:
         mirror = args.mirror or stack.enter_context(shared_mirror(REPO))  # None where ../shared/data is absent
@@ -61,9 +75,23 @@ def main():
         f"train {len(train):,} sentences, {n_train:,} tokens with </s>; test {sum(map(len, test)) + len(test):,} tokens"
     )
 
-    t0 = time.perf_counter()
-    lm = kneser_ney(train, order=args.order)
-    build = time.perf_counter() - t0
+    builds, kenlm = [], []
+    with tempfile.TemporaryDirectory() as d:
+        text = Path(d) / "train.txt"
+        # lmplz refuses the word <unk> in its input (it adds its own); PTB's <unk> is an ordinary word here: UNK
+        text.write_text("".join(" ".join(s).replace("<unk>", "UNK") + "\n" for s in train), encoding="utf-8")
+        for _ in range(args.repeats):
+            lm = None  # free the previous model before the next build
+            t0 = time.perf_counter()
+            lm = kneser_ney(train, order=args.order)
+            builds.append(time.perf_counter() - t0)
+            if args.lmplz:
+                cmd = [args.lmplz, "-o", str(args.order), "-S", "1G", "-T", d, "--arpa", os.devnull]
+                with open(text, "rb") as f:
+                    t0 = time.perf_counter()
+                    subprocess.run(cmd, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+                    kenlm.append(time.perf_counter() - t0)
+    build = min(builds)
     t0 = time.perf_counter()
     total, n = lm.score_sentences(test)
     score = time.perf_counter() - t0
@@ -71,6 +99,13 @@ def main():
     print(f"model: {lm}")
     print(f"discounts (D1, D2, D3+) per order:\n{np.array2string(lm.discounts, precision=3)}")
     print(f"build time       {build:6.2f} s   ({n_train / build / 1e3:,.0f}k training tokens/s)")
+    if args.repeats > 1:
+        print(f"build times      {', '.join(f'{b:.2f}' for b in builds)} s (best of {args.repeats} above)")
+    if kenlm:
+        print(
+            f"KenLM lmplz      {min(kenlm):6.2f} s   (best of {', '.join(f'{b:.2f}' for b in kenlm)} s; "
+            f"-o {args.order} -S 1G, ARPA to /dev/null); lmbook / lmplz: {build / min(kenlm):.2f}x"
+        )
     print(f"score time       {score:6.2f} s   ({n / score / 1e3:,.0f}k test tokens/s)")
     print(
         f"test perplexity  {ppl_test:8.2f}   "

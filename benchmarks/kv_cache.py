@@ -8,7 +8,8 @@ keras-hub: GPT2CausalLM on a GPT2Backbone of the same sizes, no preprocessor, gr
 The cached paths' greedy ids are checked to equal full recomputation's.
 Beam search (lmbook.generation.beam_search, width --beam-width, --beam-new-tokens new tokens, batch 1) with the
 model's KV cache (all beams in one compiled step, rows reordered) against a full pass per beam; the ids must agree.
-Every figure is printed with the load average beside it: on a shared machine, compare the ratios of one run.
+Every figure is printed with the load average beside it: on a shared machine, compare the ratios of one run. The last
+column, the first call's seconds (tracing and compiling included), is the price of a one-off `generate`.
 
 Run: python benchmarks/kv_cache.py [--batch-sizes 1 8] [--repeats 3] [--cache-len 0] [--skip-keras-hub] [--skip-beam]
 """
@@ -154,13 +155,13 @@ def main():
         paths["(e) keras-hub GPT2CausalLM.generate"] = keras_hub_generate(cfg, total)
 
     rng = np.random.default_rng(0)
-    rows = []
+    rows, first = [], {}  # first: seconds of the first call of each path (tracing and compiling included)
     for B in a.batch_sizes:
         prompt = rng.integers(0, cfg.vocab_size, (B, a.prompt_len)).astype(np.int32)
         short = prompt[:, : min(4, a.prompt_len)]
         best, ids = {}, {}
         for name, fn in paths.items():  # warm up: trace and compile every shape used below
-            fn(model, prompt, 2 if name.startswith("(a)") else a.new_tokens)
+            first[B, name] = timed(fn, model, prompt, 2 if name.startswith("(a)") else a.new_tokens)[0]
             fn(model, short, 2)
             best[name] = float("inf")
         for _ in range(a.repeats):
@@ -179,11 +180,14 @@ def main():
           f"best of {a.repeats}; backend {keras.config.backend()}")
     print("identical greedy ids: cached paths (b)-(d) == reference (full recomputation, or NumPy if skipped)")
     tok = {(B, name): r for B, name, r in rows}
-    print(f"{'B':>2}  {'path':42s} {'tokens/s':>9s}  {'vs NumPy':>8s}  {'vs keras-hub':>12s}")
+    print(f"{'B':>2}  {'path':42s} {'tokens/s':>9s}  {'vs NumPy':>8s}  {'vs keras-hub':>12s}  {'first call s':>12s}")
     for B, name, r in rows:
         hub = tok.get((B, "(e) keras-hub GPT2CausalLM.generate"))
         vs_hub = f"{r / hub:11.2f}x" if hub else f"{'-':>12s}"
-        print(f"{B:>2}  {name:42s} {r:9.0f}  {r / tok[(B, '(b) NumPy KVCacheDecoder')]:7.2f}x  {vs_hub}")
+        t1 = "-" if name.startswith("(a)") else f"{first[B, name]:.2f}"  # (a) warms up on 2 tokens only
+        print(f"{B:>2}  {name:42s} {r:9.0f}  {r / tok[(B, '(b) NumPy KVCacheDecoder')]:7.2f}x  {vs_hub}  {t1:>12s}")
+    print("first call: the first decode of the timed shape (prompt and new tokens), tracing and compiling included; "
+          "a whole-loop program compiles again for every new (batch, prompt, new tokens) shape")
     print(f"load average (1 min) after the greedy paths: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     if not a.skip_beam:
         beam(model, a)

@@ -4,7 +4,11 @@ Runs the command exactly as a user would (a fresh process, default options, a te
 its wall time, the training time inside it (training tokens/s with the in-loop evaluations), the loss curve on the
 fixed validation sample, and the validation perplexity of the model, of the Kneser-Ney baseline and of their
 interpolation (weight fitted on one half of the validation tokens, reported on the other), with the load average.
-Extra options go to `lmbook-train`: e.g. `--batch-size 32 --steps 1500` is the default run before issue 17.
+It also scores the whole validation split with `lmbook-eval`'s `evaluate_run` in bits per character, the unit that
+compares runs over different tokenizers (chapter 08).
+Extra options go to `lmbook-train`: e.g. `--batch-size 32 --steps 1500` is the default run before issue 17, and
+`--tokenizer char --batch-size 32 --steps 1000` the default run when issue 17 was filed (7.24 perplexity per
+character after 164 s of training, 2.86 bits per character).
 
     python benchmarks/lmbook_train_default.py [extra lmbook-train options]
 """
@@ -52,5 +56,14 @@ print(f"    interpolated  {m['interp_perplexity']:9.3f}  (NLL {m['interp_nll']:.
 print(
     f"  neural / KN perplexity {m['valid_perplexity'] / m['kn_perplexity']:.3f}; "
     f"interpolated / KN {m['interp_perplexity'] / m['kn_perplexity']:.3f}; best: {m['best']}"
+)
+t0 = time.time()
+from lmbook.cli import evaluate_run  # noqa: E402 (TensorFlow loads only after the timed run)
+
+r = evaluate_run(out, cfg["corpus"], "valid")
+print(
+    f"  whole validation split ({r['n_chars']:,} characters, {r['n_tokens']:,} tokens): {r['bits_per_char']:.4f} "
+    f"bits per character, {r['bits_per_token']:.4f} bits per token, <unk> {r['unk_rate']:.2%} "
+    f"(scored in {time.time() - t0:.0f} s)"
 )
 print((out / "samples.txt").read_text()[:400])
