@@ -154,7 +154,7 @@ def fit_lm(
     if backup_dir is not None:
         backup = ResumableBackup(backup_dir, delete_checkpoint=not keep_backup)
         callbacks, start = [backup] + callbacks, backup.resume_epoch()
-    # no tf.data autotuning thread: deleting an iterator that had one sometimes held up fit's return for 20-40 s
+    # no tf.data autotuning thread: deleting an iterator that had one sometimes held up fit's return for 25-43 s
     plain = tf.data.Options()
     plain.autotune.enabled = False
     train = train_ds.repeat().skip(start * cfg.eval_every)  # a resumed run continues the same stream of batches
