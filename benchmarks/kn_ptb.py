@@ -41,6 +41,19 @@ MIKOLOV_KN5 = 141.2
 REPO = Path(__file__).resolve().parents[1]  # the repository; its ../shared/data holds the corpora when present
 
 
+def time_lmplz(lmplz: str, order: int, text: Path, tmp: str) -> float:
+    "Seconds for KenLM's lmplz to build an order-`order` model of `text`; its own message if it fails."
+    cmd = [lmplz, "-o", str(order), "-S", "1G", "-T", tmp, "--arpa", os.devnull]
+    with open(text, "rb") as f:
+        t0 = time.perf_counter()
+        r = subprocess.run(cmd, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        seconds = time.perf_counter() - t0
+    if r.returncode != 0:
+        last = "\n".join(r.stderr.strip().splitlines()[-3:]) or "(nothing on stderr)"
+        sys.exit(f"kn_ptb: {' '.join(cmd)} failed (exit {r.returncode}); it said:\n{last}")
+    return seconds
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
@@ -78,19 +91,15 @@ def main():
     builds, kenlm = [], []
     with tempfile.TemporaryDirectory() as d:
         text = Path(d) / "train.txt"
-        # lmplz refuses the word <unk> in its input (it adds its own); PTB's <unk> is an ordinary word here: UNK
-        text.write_text("".join(" ".join(s).replace("<unk>", "UNK") + "\n" for s in train), encoding="utf-8")
+        if args.lmplz:  # lmplz refuses the word <unk> in its input (it adds its own): PTB's <unk> is written UNK
+            text.write_text("".join(" ".join(s).replace("<unk>", "UNK") + "\n" for s in train), encoding="utf-8")
         for _ in range(args.repeats):
             lm = None  # free the previous model before the next build
             t0 = time.perf_counter()
             lm = kneser_ney(train, order=args.order)
             builds.append(time.perf_counter() - t0)
             if args.lmplz:
-                cmd = [args.lmplz, "-o", str(args.order), "-S", "1G", "-T", d, "--arpa", os.devnull]
-                with open(text, "rb") as f:
-                    t0 = time.perf_counter()
-                    subprocess.run(cmd, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-                    kenlm.append(time.perf_counter() - t0)
+                kenlm.append(time_lmplz(args.lmplz, args.order, text, d))
     build = min(builds)
     t0 = time.perf_counter()
     total, n = lm.score_sentences(test)
