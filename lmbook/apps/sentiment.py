@@ -211,7 +211,7 @@ def pad_docs(
     ids: Sequence[Sequence[int]],  # token ids of each text (no specials)
     seq_len: int,  # T: texts longer than T - 1 tokens are cut
 ) -> tuple[np.ndarray, np.ndarray]:  # x (N, T): <eos> then the text, padded; y (N, T): x shifted, ending in <eos>
-    "Texts as next-token windows that start after an <eos>, as in the pretraining stream; <pad> (id 0) fills the rest."
+    "Texts as next-token windows after an `<eos>`, as in the pretraining stream; `<pad>` (id 0) fills the rest."
     x = np.full((len(ids), seq_len), PAD_ID, np.int32)
     y = np.full((len(ids), seq_len), PAD_ID, np.int32)
     for i, d in enumerate(ids):
@@ -244,7 +244,7 @@ def pretrain_lm(
     train: TrainConfig,  # steps, batch size, learning rate
     model_cls: type = TransformerLM,  # the language model's class
 ) -> keras.Model:  # the trained language model
-    "Train a language model on texts joined by <eos>, with chapter 07's optimizer, schedule and `fit_lm`."
+    "Train a language model on texts joined by `<eos>`, with chapter 07's optimizer, schedule and `fit_lm`."
     stream = np.fromiter((i for d in ids for i in (*d, EOS_ID)), np.int32)
     ds = lm_dataset(stream, seq_len=config.seq_len, batch_size=train.batch_size, seed=train.seed)
     model = build_lm(model_cls, config, seed=train.seed)
