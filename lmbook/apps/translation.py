@@ -95,18 +95,18 @@ def train_tokenizer(
 # %% ../../nbs/10c_translation.ipynb #4ef009d2
 @dataclass(frozen=True)
 class MTConfig:
-    "One translation experiment: tokenizer, both model shapes and their training (defaults: the full run)."
+    "One translation experiment: tokenizer, both model shapes and their training (defaults: the full run, hours of CPU)."
 
-    vocab_size: int = 8000  # BPE ids shared by both languages, specials included
+    vocab_size: int = 4000  # BPE ids shared by both languages, specials included
     src_len: int = 32  # S, longest source in ids (direction tag included); longer training pairs are skipped
     tgt_len: int = 32  # T, longest target in ids (plus <bos> or <eos>)
-    embed_dim: int = 256  # C, both models
+    embed_dim: int = 128  # C, both models
     num_heads: int = 4  # both models
-    layers: int = 3  # encoder and decoder blocks each; the decoder-only model gets 2 x layers blocks
+    layers: int = 2  # encoder and decoder blocks each; the decoder-only model gets 2 x layers blocks
     dropout: float = 0.1  # both models
-    steps: int = 6000  # optimizer updates; each is one batch of pairs (both directions mixed)
+    steps: int = 2000  # optimizer updates; each is one batch of pairs (both directions mixed)
     batch_size: int = 64  # pairs per update
-    lr: float = 1e-3  # peak learning rate (AdamW, warmup then cosine)
+    lr: float = 2e-3  # peak learning rate (AdamW, warmup then cosine)
     seed: int = 0  # weights and data order
     jit_compile: bool = True  # XLA for training and decoding: faster per step, but compiling costs seconds of CPU
 
