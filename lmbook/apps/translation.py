@@ -170,7 +170,7 @@ def seq2seq_arrays(
     tgt_len: int,  # T
     bos_id: int,  # the decoder's first input
 ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:  # ((src (N, S), tgt_in (N, T)), tgt_out (N, T))
-    "Encoder-decoder inputs: the source; the target after <bos>; the target then <eos> (PAD_ID: no loss)."
+    "Encoder-decoder inputs: the source; the target after `<bos>`; the target then `<eos>` (PAD_ID: no loss)."
     tgt_in = _pad([[bos_id] + t for t in tgts], tgt_len)
     return (_pad(srcs, src_len), tgt_in), _pad([t + [EOS_ID] for t in tgts], tgt_len)
 
