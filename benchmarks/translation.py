@@ -29,12 +29,12 @@ from lmbook.apps.translation import (
     DIRECTIONS,
     MTConfig,
     check_direction,
-    evaluate_translation,
     load_pairs,
     target_lm,
     train_tokenizer,
     train_translator,
     translation_table,
+    tune_lm_weight,
 )
 from lmbook.corpora import load_corpus
 from lmbook.testing import serve_directory, shared_data
@@ -64,6 +64,8 @@ def main():
     ap.add_argument("--models", nargs="+", default=list(KINDS), choices=KINDS, help="which models to train and score")
     ap.add_argument("--json", type=Path, default=None, help="also write the rows, with outputs, here (gzip: .gz)")
     args = ap.parse_args()
+    if args.json is not None and not args.json.parent.is_dir():  # fail now, not after hours of training
+        ap.error(f"--json {args.json}: the folder {args.json.parent} does not exist; create it or choose another path.")
     cfg = MTConfig.tiny() if args.tiny else MTConfig()
     over = {"steps": args.steps, "embed_dim": args.embed_dim, "layers": args.layers, "vocab_size": args.vocab_size,
             "lr": args.lr}
@@ -98,12 +100,9 @@ def main():
     test, rows = data.test[: args.test], []
     for kind, tr in translators.items():  # lambda is tuned for each model and direction on validation BLEU
         for d in DIRECTIONS:
-            w = args.weights[-1] if not args.tune else None
+            w = args.weights[-1]
             if args.tune:
-                tune = {w: evaluate_translation(tr, data.valid[: args.tune], d, strategy="beam",
-                                                beam_width=args.beam_width, lm=lms[d], lm_weight=w)["bleu"]
-                        for w in args.weights}
-                w = max(tune, key=tune.get)
+                w, tune = tune_lm_weight(tr, data.valid[: args.tune], d, lms[d], args.weights, args.beam_width)
                 print(f"{kind}, {d}: LM weight by validation BLEU {tune} -> {w}", flush=True)
             rows += [{**r, "lm_weight": w} for r in translation_table({kind: tr}, test, lms, w, args.beam_width, [d])]
             if args.json:  # after each model and direction, so a long run keeps what it has scored

@@ -35,7 +35,7 @@ __all__ = ['DIRECTIONS', 'SEP', 'TO_EN', 'TO_ZH', 'MT_SPECIALS', 'DECODINGS', 't
            'decoder_only_arrays', 'translation_loss', 'Seq2SeqConfig', 'CrossAttention', 'DecoderBlock',
            'Seq2SeqTransformer', 'build_seq2seq', 'compile_translation', 'model_configs', 'Translator',
            'train_translator', 'EncodedSource', 'ShallowFusion', 'translate', 'target_lm', 'corpus_scores',
-           'evaluate_translation', 'translation_table']
+           'evaluate_translation', 'translation_table', 'tune_lm_weight']
 
 # %% ../../nbs/10c_translation.ipynb #9d584864
 DIRECTIONS = ("zh-en", "en-zh")  # source-target: what `translate(direction=...)` accepts
@@ -600,3 +600,19 @@ def translation_table(
                 r = evaluate_translation(tr, pairs, d, **kw)
                 rows.append({"model": name, "decoding": dec, "direction": d, **{k: v for k, v in r.items()}})
     return rows
+
+
+def tune_lm_weight(
+    translator: Translator,  # a trained model with its tokenizer
+    pairs: Sequence[tuple[str, str]],  # validation pairs (never the test split)
+    direction: str,  # "zh-en" or "en-zh"
+    lm,  # the target-side LM for shallow fusion
+    weights: Sequence[float] = (0.0, 0.15, 0.3),  # the lambdas to try; 0 is beam search alone
+    beam_width: int = 4,
+) -> tuple[float, dict]:  # (the lambda with the best BLEU, {lambda: BLEU})
+    "Choose the shallow-fusion weight by corpus BLEU of beam search on validation pairs."
+    if not weights or not pairs:
+        raise ValueError("Pass at least one weight and one validation pair to tune the LM weight on.")
+    bleu = {w: evaluate_translation(translator, pairs, direction, strategy="beam", beam_width=beam_width, lm=lm,
+                                    lm_weight=w)["bleu"] for w in weights}
+    return max(bleu, key=bleu.get), bleu
