@@ -59,13 +59,15 @@ def main():
     ap.add_argument("--mono-lines", type=int, default=None, help="monolingual lines per LM (default: all)")
     ap.add_argument("--order", type=int, default=4, help="Kneser-Ney order of the target LMs")
     ap.add_argument("--beam-width", type=int, default=4, help="beam width")
-    ap.add_argument("--tune", type=int, default=60, help="validation pairs to tune the LM weight on (0: the last weight)")
+    ap.add_argument("--tune", type=int, default=60,
+                    help="validation pairs to tune the LM weight on (0: the last weight)")
     ap.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.15, 0.3], help="LM weights to tune over")
     ap.add_argument("--models", nargs="+", default=list(KINDS), choices=KINDS, help="which models to train and score")
     ap.add_argument("--json", type=Path, default=None, help="also write the rows, with outputs, here (gzip: .gz)")
     args = ap.parse_args()
     if args.json is not None and not args.json.parent.is_dir():  # fail now, not after hours of training
-        ap.error(f"--json {args.json}: the folder {args.json.parent} does not exist; create it or choose another path.")
+        ap.error(f"--json {args.json}: the folder {args.json.parent} does not exist; "
+                 "create it or choose another path.")
     cfg = MTConfig.tiny() if args.tiny else MTConfig()
     over = {"steps": args.steps, "embed_dim": args.embed_dim, "layers": args.layers, "vocab_size": args.vocab_size,
             "lr": args.lr}
