@@ -7,8 +7,8 @@ Usage (from the repository root):
     python benchmarks/translation_gap.py --json gap.json       # also add the rows to gap.json (runs accumulate)
 
 Every variant trains on the same Tatoeba pairs, both directions, in the same batches, with `MTConfig()`'s sizes
-(`--steps` and `--lr` aside) and the book's training loop, and is validated on the same validation pairs after each
-tenth of the run. The loss is nats per target token. The variants:
+(`--steps` aside) and `train_translator`'s training (`fit_translation`), and is validated on the same validation pairs
+after each tenth of the run. The loss is nats per target token. The variants:
 - "encoder-decoder": chapter 10c's model; the encoder's self-attention also looks at the source's padding;
 - "encoder-decoder, padding masked": the same, but the encoder's self-attention skips the padding, as cross-attention
   does (the same number of weights);
@@ -35,9 +35,10 @@ from lmbook.apps.translation import (
     CrossAttention,
     MTConfig,
     Seq2SeqTransformer,
-    compile_translation,
+    build_seq2seq,
     decoder_only_arrays,
     encode_pairs,
+    fit_translation,
     load_pairs,
     model_configs,
     seq2seq_arrays,
@@ -84,42 +85,32 @@ class MaskedSeq2Seq(Seq2SeqTransformer):
 
 def run(variant, tok, data, c):
     "Train one variant; its parameters, seconds and the training and validation loss after each tenth."
-    import tensorflow as tf
     from lmbook.lm import build_lm
-    from lmbook.runs import fit_lm
-    from lmbook.training import TrainConfig, make_optimizer
     from lmbook.transformer import TransformerLM
 
     if variant == "encoder-decoder, lr x2":
         c = dataclasses.replace(c, lr=2 * c.lr)
     s2s_cfg, lm_cfg = model_configs(c, tok.vocab_size)
 
-    def arrays(pairs):
+    def arrays(pairs):  # as `train_translator` makes them
         srcs, tgts = encode_pairs(tok, pairs, DIRECTIONS, c.src_len, c.tgt_len)
         if variant == "decoder-only":
             return decoder_only_arrays(srcs, tgts, c.src_len, c.tgt_len, tok.tokenizer.token_to_id(SEP))
         return seq2seq_arrays(srcs, tgts, c.src_len, c.tgt_len, tok.bos_id)
 
-    train, valid = arrays(data.train), arrays(data.valid)
-    keras.utils.set_random_seed(c.seed)
     if variant == "decoder-only":
         model = build_lm(TransformerLM, lm_cfg, c.seed)
-    else:
-        model = (MaskedSeq2Seq if variant == "encoder-decoder, padding masked" else Seq2SeqTransformer)(s2s_cfg)
+    elif variant == "encoder-decoder, padding masked":
+        keras.utils.set_random_seed(c.seed)  # as `build_seq2seq` does
+        model = MaskedSeq2Seq(s2s_cfg)
         model.build()
-        model((train[0][0][:1], train[0][1][:1]))  # builds the masked encoder blocks too
-    every = max(1, c.steps // 10)  # as in `train_translator`
-    cfg = TrainConfig(steps=every * 10, batch_size=c.batch_size, lr=c.lr, min_lr=c.lr / 10,
-                      warmup_steps=min(100, every), eval_every=every, eval_batches=None, seed=c.seed)
-    n = len(train[1])
-    ds = tf.data.Dataset.from_tensor_slices(train).shuffle(n, seed=c.seed).batch(c.batch_size, drop_remainder=True)
-    va = tf.data.Dataset.from_tensor_slices(valid).batch(256)
-    compile_translation(model, make_optimizer(cfg, model), c.jit_compile)
+    else:
+        model = build_seq2seq(s2s_cfg, c.seed)
     t0 = time.perf_counter()
-    h = fit_lm(model, ds, va, cfg, verbose=0)
-    return dict(variant=variant, parameters=model.count_params(), steps=cfg.steps, lr=c.lr,
-                seconds=round(time.perf_counter() - t0), loss=[round(v, 3) for v in h.history["loss"]],
-                val_loss=[round(v, 3) for v in h.history["val_loss"]])
+    h = fit_translation(model, arrays(data.train), c, valid=arrays(data.valid))  # `train_translator`'s training
+    return dict(variant=variant, parameters=model.count_params(), steps=max(1, c.steps // 10) * 10, lr=c.lr,
+                seconds=round(time.perf_counter() - t0), loss=[round(v, 3) for v in h["loss"]],
+                val_loss=[round(v, 3) for v in h["val_loss"]])
 
 
 def saved(path, c):

@@ -34,8 +34,8 @@ __all__ = ['DIRECTIONS', 'SEP', 'TO_EN', 'TO_ZH', 'MT_SPECIALS', 'DECODINGS', 't
            'train_tokenizer', 'MTConfig', 'check_direction', 'detect_direction', 'encode_pairs', 'seq2seq_arrays',
            'decoder_only_arrays', 'translation_loss', 'Seq2SeqConfig', 'CrossAttention', 'DecoderBlock',
            'Seq2SeqTransformer', 'build_seq2seq', 'compile_translation', 'model_configs', 'Translator',
-           'train_translator', 'EncodedSource', 'ShallowFusion', 'translate', 'target_lm', 'corpus_scores',
-           'evaluate_translation', 'translation_table', 'tune_lm_weight']
+           'fit_translation', 'train_translator', 'EncodedSource', 'ShallowFusion', 'translate', 'target_lm',
+           'corpus_scores', 'evaluate_translation', 'translation_table', 'tune_lm_weight']
 
 # %% ../../nbs/10c_translation.ipynb #9d584864
 DIRECTIONS = ("zh-en", "en-zh")  # source-target: what `translate(direction=...)` accepts
@@ -412,6 +412,31 @@ class Translator:
         return self.model, src + [PAD_ID] * (self.src_len - len(src)) + [self.tokenizer.tokenizer.token_to_id(SEP)]
 
 # %% ../../nbs/10c_translation.ipynb #6066996b
+def fit_translation(
+    model: keras.Model,  # a built `Seq2SeqTransformer` or `TransformerLM`
+    data: tuple,  # (inputs, targets) arrays for the model: from `seq2seq_arrays` or `decoder_only_arrays`
+    c: MTConfig,  # steps, batch size, learning rate, seed, XLA
+    valid: tuple | None = None,  # the same kind of arrays for validation after each tenth of the run (None: none)
+    verbose: int = 0,  # Keras verbosity
+) -> dict:  # Keras history: "loss" (and "val_loss") after each tenth of the run, nats per target token
+    "Compile and train a translation model with the book's loop (AdamW, warmup then cosine), the loss on targets only."
+    import tensorflow as tf
+    from lmbook.runs import fit_lm
+    from lmbook.training import TrainConfig, make_optimizer
+
+    every = max(1, c.steps // 10)
+    cfg = TrainConfig(steps=every * 10, batch_size=c.batch_size, lr=c.lr, min_lr=c.lr / 10,
+                      warmup_steps=min(100, every), eval_every=every, eval_batches=None, seed=c.seed)
+    n = len(data[1])
+    if n < c.batch_size:
+        raise ValueError(f"{n} training examples make no batch of {c.batch_size}: "
+                         "give more pairs or a smaller batch_size.")
+    ds = tf.data.Dataset.from_tensor_slices(data).shuffle(n, seed=c.seed).batch(c.batch_size, drop_remainder=True)
+    va = None if valid is None else tf.data.Dataset.from_tensor_slices(valid).batch(256)
+    compile_translation(model, make_optimizer(cfg, model), c.jit_compile)
+    return fit_lm(model, ds, va, cfg, verbose=verbose).history
+
+
 def train_translator(
     kind: str,  # "encoder-decoder" or "decoder-only"
     tokenizer: SubwordTokenizer,  # from `train_tokenizer`
@@ -420,10 +445,7 @@ def train_translator(
     verbose: int = 0,  # Keras verbosity
 ) -> tuple[Translator, list[float]]:  # the trained model, and the training loss after each tenth of the run
     "Build and train one translation model on both directions, the loss on target tokens only."
-    import tensorflow as tf
     from lmbook.lm import build_lm
-    from lmbook.runs import fit_lm
-    from lmbook.training import TrainConfig, make_optimizer
 
     s2s_cfg, lm_cfg = model_configs(c, tokenizer.vocab_size)
     srcs, tgts = encode_pairs(tokenizer, pairs, DIRECTIONS, c.src_len, c.tgt_len)
@@ -434,13 +456,8 @@ def train_translator(
         data = decoder_only_arrays(srcs, tgts, c.src_len, c.tgt_len, tokenizer.tokenizer.token_to_id(SEP))
     else:
         raise ValueError(f"kind must be 'encoder-decoder' or 'decoder-only', got {kind!r}.")
-    every = max(1, c.steps // 10)
-    cfg = TrainConfig(steps=every * 10, batch_size=c.batch_size, lr=c.lr, min_lr=c.lr / 10,
-                      warmup_steps=min(100, every), eval_every=every, seed=c.seed)
-    ds = tf.data.Dataset.from_tensor_slices(data).shuffle(len(srcs), seed=c.seed).batch(c.batch_size, drop_remainder=True)
-    compile_translation(model, make_optimizer(cfg, model), c.jit_compile)
-    history = fit_lm(model, ds, None, cfg, verbose=verbose)
-    return Translator(model, tokenizer, c.src_len, c.tgt_len, c.jit_compile), history.history["loss"]
+    history = fit_translation(model, data, c, verbose=verbose)
+    return Translator(model, tokenizer, c.src_len, c.tgt_len, c.jit_compile), history["loss"]
 
 # %% ../../nbs/10c_translation.ipynb #602df414
 class EncodedSource:
